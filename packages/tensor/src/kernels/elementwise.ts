@@ -1,0 +1,178 @@
+import { ShapeError, formatShape } from "../errors.js";
+import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from "../layout.js";
+import { NDArray } from "../ndarray.js";
+import { advance, coalesce } from "./strided.js";
+
+/** A function of one float64 value. */
+export type UnaryFn = (x: number) => number;
+/** A function of two float64 values. */
+export type BinaryFn = (a: number, b: number) => number;
+
+/**
+ * Applies `fn` to every element into a new contiguous array of the same shape.
+ * Accepts any strides.
+ */
+export function map(x: NDArray, fn: UnaryFn): NDArray {
+  const out = new Float64Array(x.size);
+  const src = x.data;
+  if (x.isContiguous()) {
+    for (let i = 0, p = x.offset; i < out.length; i++, p++) out[i] = fn(src[p]!);
+    return new NDArray(out, x.shape);
+  }
+  const { shape, strides } = coalesce(x.shape, [x.strides]);
+  const st = strides[0]!;
+  const n = shape.length;
+  const inner = shape[n - 1]!;
+  const si = st[n - 1]!;
+  const index = new Array<number>(n).fill(0);
+  let p = x.offset;
+  let o = 0;
+  for (let outer = x.size / inner; outer > 0; outer--) {
+    for (let j = 0, q = p; j < inner; j++, q += si) out[o++] = fn(src[q]!);
+    p = advance(index, shape, st, p, n - 2);
+  }
+  return new NDArray(out, x.shape);
+}
+
+/**
+ * Applies `fn` elementwise to two arrays broadcast together, into a new contiguous array
+ * of the broadcast shape.
+ * @throws ShapeError naming `op` and both shapes when they do not broadcast.
+ */
+export function zip(a: NDArray, b: NDArray, fn: BinaryFn, op = "zip"): NDArray {
+  const ad = a.data;
+  const bd = b.data;
+  if (sameShape(a.shape, b.shape) && a.isContiguous() && b.isContiguous()) {
+    const out = new Float64Array(a.size);
+    for (let i = 0, p = a.offset, q = b.offset; i < out.length; i++) out[i] = fn(ad[p++]!, bd[q++]!);
+    return new NDArray(out, a.shape);
+  }
+  const target = broadcastShapes(a.shape, b.shape, op);
+  const size = sizeOf(target);
+  const out = new Float64Array(size);
+  if (size === 0) return new NDArray(out, target);
+  const sa = broadcastStrides(a.shape, a.strides, target);
+  const sb = broadcastStrides(b.shape, b.strides, target);
+  const { shape, strides } = coalesce(target, [sa, sb]);
+  const n = shape.length;
+  if (n === 0) {
+    out[0] = fn(ad[a.offset]!, bd[b.offset]!);
+    return new NDArray(out, target);
+  }
+  const [stA, stB] = strides as [number[], number[]];
+  const inner = shape[n - 1]!;
+  const ia = stA[n - 1]!;
+  const ib = stB[n - 1]!;
+  const indexA = new Array<number>(n).fill(0);
+  const indexB = new Array<number>(n).fill(0);
+  let p = a.offset;
+  let q = b.offset;
+  let o = 0;
+  for (let outer = size / inner; outer > 0; outer--) {
+    for (let j = 0, pa = p, pb = q; j < inner; j++, pa += ia, pb += ib) out[o++] = fn(ad[pa]!, bd[pb]!);
+    p = advance(indexA, shape, stA, p, n - 2);
+    q = advance(indexB, shape, stB, q, n - 2);
+  }
+  return new NDArray(out, target);
+}
+
+/**
+ * Picks `a` where `condition` is non-zero, else `b`; all three broadcast together.
+ * @throws ShapeError when the shapes do not broadcast.
+ */
+export function where(condition: NDArray, a: NDArray, b: NDArray): NDArray {
+  const target = broadcastShapes(broadcastShapes(condition.shape, a.shape, "where"), b.shape, "where");
+  // Three operands are rare enough that row-major copies beat a third odometer.
+  const c = condition.broadcastTo(target).values();
+  const x = a.broadcastTo(target).values();
+  const y = b.broadcastTo(target).values();
+  const out = new Float64Array(c.length);
+  for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!;
+  return new NDArray(out, target);
+}
+
+/** A number turned into a 0-d array, so scalar operands broadcast like arrays. */
+export function scalar(value: number): NDArray {
+  return new NDArray(Float64Array.of(value), []);
+}
+
+const sigmoid = (x: number): number => {
+  // Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+};
+
+/** Elementwise −x. */
+export const neg = (x: NDArray): NDArray => map(x, (v) => -v);
+/** Elementwise eˣ. */
+export const exp = (x: NDArray): NDArray => map(x, Math.exp);
+/** Elementwise natural logarithm (−∞ at 0, NaN below). */
+export const log = (x: NDArray): NDArray => map(x, Math.log);
+/** Elementwise square root. */
+export const sqrt = (x: NDArray): NDArray => map(x, Math.sqrt);
+/** Elementwise |x|. */
+export const abs = (x: NDArray): NDArray => map(x, Math.abs);
+/** Elementwise hyperbolic tangent. */
+export const tanh = (x: NDArray): NDArray => map(x, Math.tanh);
+/** Elementwise logistic 1/(1+e⁻ˣ), finite and exact at both tails. */
+export const sigmoidKernel = (x: NDArray): NDArray => map(x, sigmoid);
+/** Elementwise max(x, 0). NaN stays NaN, as in PyTorch. */
+export const relu = (x: NDArray): NDArray => map(x, (v) => (v > 0 ? v : v === v ? 0 : v));
+/** Elementwise sign: −1, 0 or 1 (NaN stays NaN). */
+export const sign = (x: NDArray): NDArray => map(x, Math.sign);
+/** Elementwise xᵖ for a number p. */
+export const powScalar = (x: NDArray, p: number): NDArray => {
+  if (p === 2) return map(x, (v) => v * v);
+  if (p === 1) return map(x, (v) => v);
+  return map(x, (v) => Math.pow(v, p));
+};
+/**
+ * Elementwise clamp into [min, max]; either bound may be undefined (no bound).
+ * @throws ShapeError is not thrown; a min above max gives max everywhere, as in PyTorch.
+ */
+export const clamp = (x: NDArray, min?: number, max?: number): NDArray =>
+  map(x, (v) => {
+    if (v !== v) return v;
+    let r = v;
+    if (min !== undefined && r < min) r = min;
+    if (max !== undefined && r > max) r = max;
+    return r;
+  });
+
+/** Elementwise a + b with broadcasting. */
+export const add = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x + y, "add");
+/** Elementwise a − b with broadcasting. */
+export const sub = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x - y, "sub");
+/** Elementwise a · b with broadcasting. */
+export const mul = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x * y, "mul");
+/** Elementwise a / b with broadcasting (IEEE division: x/0 is ±∞ or NaN). */
+export const div = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x / y, "div");
+/** Elementwise aᵇ with broadcasting. */
+export const pow = (a: NDArray, b: NDArray): NDArray => zip(a, b, Math.pow, "pow");
+/** Elementwise maximum; NaN wins, as in PyTorch. */
+export const maximum = (a: NDArray, b: NDArray): NDArray =>
+  zip(a, b, (x, y) => (x !== x || y !== y ? Number.NaN : x > y ? x : y), "maximum");
+/** Elementwise minimum; NaN wins, as in PyTorch. */
+export const minimum = (a: NDArray, b: NDArray): NDArray =>
+  zip(a, b, (x, y) => (x !== x || y !== y ? Number.NaN : x < y ? x : y), "minimum");
+/** 1 where a > b, else 0. */
+export const gt = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x > y ? 1 : 0), "gt");
+/** 1 where a < b, else 0. */
+export const lt = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x < y ? 1 : 0), "lt");
+/** 1 where a ≥ b, else 0. */
+export const ge = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x >= y ? 1 : 0), "ge");
+/** 1 where a ≤ b, else 0. */
+export const le = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x <= y ? 1 : 0), "le");
+/** 1 where a = b, else 0. */
+export const eq = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x === y ? 1 : 0), "eq");
+/** 1 where a ≠ b, else 0. */
+export const ne = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x !== y ? 1 : 0), "ne");
+
+/**
+ * Checks that `x` has exactly `shape`, for ops whose operands may not broadcast.
+ * @throws ShapeError naming the op and both shapes.
+ */
+export function assertShape(x: NDArray, shape: readonly number[], op: string): void {
+  if (!sameShape(x.shape, shape)) throw new ShapeError(`${op}: expected shape ${formatShape(shape)}, got ${formatShape(x.shape)}`);
+}

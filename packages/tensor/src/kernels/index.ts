@@ -1,0 +1,6 @@
+export * from "./elementwise.js";
+export * from "./reduce.js";
+export * from "./matmul.js";
+export * from "./join.js";
+export * from "./softmax.js";
+export { coalesce, copyStrided, writeStrided, type StridedView } from "./strided.js";

@@ -1,0 +1,99 @@
+import { ShapeError, formatShape } from "../errors.js";
+import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
+import { NDArray } from "../ndarray.js";
+
+/**
+ * C[m×n] = A[m×k] · B[k×n] for strided operands, written into `c` (contiguous rows of n)
+ * at `cOffset`. Transposed operands are read through their strides; nothing is copied.
+ * The loop order follows the layout: when B's rows are contiguous the inner loop is an
+ * axpy over a row of B (ikj), else a dot product along k (ijk).
+ */
+export function gemmStrided(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: Float64Array,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  c: Float64Array,
+  cOffset: number,
+): void {
+  if (bColStride === 1) {
+    for (let i = 0; i < m; i++) {
+      const cRow = cOffset + i * n;
+      for (let j = 0; j < n; j++) c[cRow + j] = 0;
+      const aRow = aOffset + i * aRowStride;
+      for (let p = 0; p < k; p++) {
+        const aip = a[aRow + p * aColStride]!;
+        if (aip === 0) continue;
+        const bRow = bOffset + p * bRowStride;
+        for (let j = 0; j < n; j++) c[cRow + j]! += aip * b[bRow + j]!;
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < m; i++) {
+    const aRow = aOffset + i * aRowStride;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      const bCol = bOffset + j * bColStride;
+      for (let p = 0; p < k; p++) s += a[aRow + p * aColStride]! * b[bCol + p * bRowStride]!;
+      c[cOffset + i * n + j] = s;
+    }
+  }
+}
+
+/**
+ * Matrix product with numpy/PyTorch rules: 1-D operands are promoted to a row (left) or a
+ * column (right) and the added dimension is dropped again; leading (batch) dimensions
+ * broadcast. `[m,k] @ [k,n] → [m,n]`, `[…,m,k] @ […,k,n] → […,m,n]`.
+ * @throws ShapeError for 0-d operands, mismatched inner sizes, or batch shapes that do not broadcast.
+ */
+export function matmul(a: NDArray, b: NDArray): NDArray {
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(`matmul: both operands need at least 1 dimension, got ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
+  }
+  const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
+  const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
+  const m = a2.shape[a2.ndim - 2]!;
+  const k = a2.shape[a2.ndim - 1]!;
+  const k2 = b2.shape[b2.ndim - 2]!;
+  const n = b2.shape[b2.ndim - 1]!;
+  if (k !== k2) {
+    throw new ShapeError(`matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: inner sizes ${k} and ${k2} differ`);
+  }
+  let batch: number[];
+  try {
+    batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
+  } catch {
+    throw new ShapeError(`matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: batch dimensions do not broadcast`);
+  }
+  const batchSize = sizeOf(batch);
+  const out = new Float64Array(batchSize * m * n);
+  const aStrides = broadcastStrides(a2.shape, a2.strides, [...batch, m, k]);
+  const bStrides = broadcastStrides(b2.shape, b2.strides, [...batch, k, n]);
+  const nb = batch.length;
+  const index = new Array<number>(nb).fill(0);
+  for (let t = 0; t < batchSize; t++) {
+    let ao = a2.offset;
+    let bo = b2.offset;
+    for (let d = 0; d < nb; d++) {
+      ao += index[d]! * aStrides[d]!;
+      bo += index[d]! * bStrides[d]!;
+    }
+    gemmStrided(m, n, k, a2.data, ao, aStrides[nb]!, aStrides[nb + 1]!, b2.data, bo, bStrides[nb]!, bStrides[nb + 1]!, out, t * m * n);
+    for (let d = nb - 1; d >= 0; d--) {
+      if (++index[d]! < batch[d]!) break;
+      index[d] = 0;
+    }
+  }
+  const shape = [...batch];
+  if (a.ndim > 1) shape.push(m);
+  if (b.ndim > 1) shape.push(n);
+  return new NDArray(out, shape);
+}

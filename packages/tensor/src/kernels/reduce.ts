@@ -1,0 +1,181 @@
+import { ShapeError, formatShape } from "../errors.js";
+import { normalizeDim, normalizeDims, sizeOf } from "../layout.js";
+import { NDArray } from "../ndarray.js";
+
+/** Dimensions to reduce: one, several, or (undefined) all of them; negatives count from the end. */
+export type Dims = number | readonly number[] | undefined;
+
+/**
+ * The layout of a reduction: the input arranged as rows of `inner` reduced values, one row
+ * per output element, plus the output shape.
+ */
+interface Blocks {
+  values: Float64Array;
+  outer: number;
+  inner: number;
+  outShape: number[];
+}
+
+/**
+ * Moves the reduced dimensions last and reads the array as [outer, inner] rows. This
+ * copies only when the permuted view is not already contiguous.
+ */
+function blocks(x: NDArray, dims: Dims, keepdim: boolean, op: string): Blocks {
+  const reduced = normalizeDims(dims, x.ndim, op);
+  const isReduced = new Array<boolean>(x.ndim).fill(false);
+  for (const d of reduced) isReduced[d] = true;
+  const kept: number[] = [];
+  const outShape: number[] = [];
+  for (let d = 0; d < x.ndim; d++) {
+    if (!isReduced[d]) {
+      kept.push(d);
+      outShape.push(x.shape[d]!);
+    } else if (keepdim) outShape.push(1);
+  }
+  let inner = 1;
+  for (const d of reduced) inner *= x.shape[d]!;
+  const outer = sizeOf(outShape);
+  const values = x.permute([...kept, ...reduced]).values();
+  return { values, outer, inner, outShape };
+}
+
+/**
+ * Sum over `dims` (all by default). An empty reduction gives 0.
+ * @throws ShapeError on an invalid dimension.
+ */
+export function sum(x: NDArray, dims?: Dims, keepdim = false): NDArray {
+  const reduced = normalizeDims(dims, x.ndim, "sum");
+  // Reducing leading dimensions of a contiguous array (bias gradients) needs no transpose:
+  // add whole rows, which reads memory in order.
+  const leading = reduced.every((d, i) => d === i);
+  if (leading && reduced.length > 0 && reduced.length < x.ndim && x.isContiguous()) {
+    let rows = 1;
+    for (const d of reduced) rows *= x.shape[d]!;
+    const width = sizeOf(x.shape.slice(reduced.length));
+    const out = new Float64Array(width);
+    const src = x.data;
+    for (let r = 0, p = x.offset; r < rows; r++) for (let j = 0; j < width; j++) out[j]! += src[p++]!;
+    const shape = keepdim ? x.shape.map((s, i) => (i < reduced.length ? 1 : s)) : x.shape.slice(reduced.length);
+    return new NDArray(out, shape);
+  }
+  const { values, outer, inner, outShape } = blocks(x, reduced, keepdim, "sum");
+  const out = new Float64Array(outer);
+  for (let o = 0, p = 0; o < outer; o++) {
+    let s = 0;
+    for (let j = 0; j < inner; j++) s += values[p++]!;
+    out[o] = s;
+  }
+  return new NDArray(out, outShape);
+}
+
+/** Mean over `dims` (all by default); NaN for an empty reduction, as in PyTorch. */
+export function mean(x: NDArray, dims?: Dims, keepdim = false): NDArray {
+  const reduced = normalizeDims(dims, x.ndim, "mean");
+  let count = 1;
+  for (const d of reduced) count *= x.shape[d]!;
+  const s = sum(x, reduced, keepdim);
+  const out = s.data;
+  for (let i = 0; i < out.length; i++) out[i]! /= count;
+  return s;
+}
+
+function extreme(x: NDArray, dims: Dims, keepdim: boolean, op: string, larger: boolean): NDArray {
+  const { values, outer, inner, outShape } = blocks(x, dims, keepdim, op);
+  if (inner === 0 && outer > 0) throw new ShapeError(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
+  const out = new Float64Array(outer);
+  for (let o = 0, p = 0; o < outer; o++) {
+    let best = values[p]!;
+    for (let j = 0; j < inner; j++, p++) {
+      const v = values[p]!;
+      if (v !== v) best = v;
+      else if (best === best && (larger ? v > best : v < best)) best = v;
+    }
+    out[o] = best;
+  }
+  return new NDArray(out, outShape);
+}
+
+/**
+ * Largest value over `dims` (all by default); NaN if any value is NaN, as in PyTorch.
+ * @throws ShapeError when a reduced dimension is empty.
+ */
+export const max = (x: NDArray, dims?: Dims, keepdim = false): NDArray => extreme(x, dims, keepdim, "max", true);
+/**
+ * Smallest value over `dims` (all by default); NaN if any value is NaN.
+ * @throws ShapeError when a reduced dimension is empty.
+ */
+export const min = (x: NDArray, dims?: Dims, keepdim = false): NDArray => extreme(x, dims, keepdim, "min", false);
+
+function argExtreme(x: NDArray, dim: number | undefined, keepdim: boolean, op: string, larger: boolean): NDArray {
+  const source = dim === undefined ? x.reshape([-1]) : x;
+  const d = dim === undefined ? 0 : normalizeDim(dim, x.ndim, op);
+  const { values, outer, inner, outShape } = blocks(source, source.ndim === 0 ? undefined : [d], keepdim && dim !== undefined, op);
+  if (inner === 0) throw new ShapeError(`${op}: cannot take ${op} of an empty dimension in ${formatShape(x.shape)}`);
+  const out = new Float64Array(outer);
+  for (let o = 0, p = 0; o < outer; o++) {
+    let best = values[p]!;
+    let at = 0;
+    for (let j = 0; j < inner; j++, p++) {
+      const v = values[p]!;
+      if (best !== best) continue;
+      if (v !== v || (larger ? v > best : v < best)) {
+        best = v;
+        at = j;
+      }
+    }
+    out[o] = at;
+  }
+  return new NDArray(out, outShape);
+}
+
+/**
+ * Index of the largest value along `dim`, or in the flattened array when dim is omitted.
+ * The first index wins ties; NaN counts as largest, as in PyTorch. Indices are float64.
+ */
+export const argmax = (x: NDArray, dim?: number, keepdim = false): NDArray => argExtreme(x, dim, keepdim, "argmax", true);
+/** Index of the smallest value along `dim` (flattened when omitted); first index wins ties. */
+export const argmin = (x: NDArray, dim?: number, keepdim = false): NDArray => argExtreme(x, dim, keepdim, "argmin", false);
+
+/**
+ * log Σ exp(x) over `dims`, computed as m + log Σ exp(x − m) with m the maximum so that
+ * logits of ±1000 stay finite. An empty reduction gives −∞.
+ */
+export function logsumexp(x: NDArray, dims?: Dims, keepdim = false): NDArray {
+  const { values, outer, inner, outShape } = blocks(x, dims, keepdim, "logsumexp");
+  const out = new Float64Array(outer);
+  for (let o = 0, p = 0; o < outer; o++, p += inner) {
+    let m = -Infinity;
+    for (let j = 0; j < inner; j++) if (values[p + j]! > m || values[p + j] !== values[p + j]) m = values[p + j]!;
+    if (m !== m) {
+      out[o] = m;
+      continue;
+    }
+    // With an infinite maximum the shift would make ∞ − ∞; PyTorch shifts by 0 there.
+    const shift = Number.isFinite(m) ? m : 0;
+    let s = 0;
+    for (let j = 0; j < inner; j++) s += Math.exp(values[p + j]! - shift);
+    out[o] = Math.log(s) + shift;
+  }
+  return new NDArray(out, outShape);
+}
+
+/**
+ * Sums a broadcast result back to `shape`: over the leading dimensions broadcasting added
+ * and over dimensions where `shape` has size 1. This is how gradients of broadcast operands
+ * get their operand's shape.
+ * @throws ShapeError when `shape` does not broadcast to x's shape.
+ */
+export function sumToShape(x: NDArray, shape: readonly number[]): NDArray {
+  const lead = x.ndim - shape.length;
+  if (lead < 0) throw new ShapeError(`sumToShape: cannot reduce ${formatShape(x.shape)} to the larger ${formatShape(shape)}`);
+  const dims: number[] = [];
+  for (let d = 0; d < x.ndim; d++) {
+    if (d < lead) dims.push(d);
+    else if (shape[d - lead] === 1 && x.shape[d] !== 1) dims.push(d);
+    else if (shape[d - lead] !== x.shape[d]) {
+      throw new ShapeError(`sumToShape: ${formatShape(shape)} does not broadcast to ${formatShape(x.shape)}`);
+    }
+  }
+  if (dims.length === 0) return x;
+  return sum(x, dims, true).reshape(shape);
+}
