@@ -1,0 +1,42 @@
+/**
+ * Whether ops record themselves on the tape. Global because it must reach every op called
+ * inside `noGrad(fn)` without being threaded through their arguments.
+ */
+let enabled = true;
+
+/** True when ops record nodes for backward (the default). */
+export function isGradEnabled(): boolean {
+  return enabled;
+}
+
+/**
+ * Runs `fn` with recording switched to `on`, restoring the previous mode afterwards even
+ * if `fn` throws.
+ */
+export function withGradMode<T>(on: boolean, fn: () => T): T {
+  const previous = enabled;
+  enabled = on;
+  try {
+    return fn();
+  } finally {
+    enabled = previous;
+  }
+}
+
+/**
+ * Runs `fn` without recording anything on the tape and returns its result, as
+ * `torch.no_grad()`. Use it for evaluation and for parameter updates.
+ */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with recording switched on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+/** Switches recording on or off globally; prefer `noGrad(fn)`, which restores the mode. */
+export function setGradEnabled(on: boolean): void {
+  enabled = on;
+}

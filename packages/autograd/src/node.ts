@@ -1,0 +1,135 @@
+import { formatShape, type NDArray } from "@tapegrad/tensor";
+import { AnomalyError } from "./errors.js";
+import { isAnomalyEnabled } from "./anomaly-mode.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { Tensor } from "./tensor.js";
+
+/** What an op's VJP may read: its inputs, its output and its non-tensor parameters. */
+export interface OpContext<P> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly params: P;
+  /** needsGrad[i] is false when input i needs no gradient, so the VJP may skip it. */
+  readonly needsGrad: readonly boolean[];
+}
+
+/**
+ * One op: its name, its forward (tensor kernels on arrays) and its vector-Jacobian
+ * product (differentiable Tensor ops, so gradients of gradients work). The VJP may return
+ * a gradient in the output's broadcast shape: the engine sums it back to the input's shape.
+ */
+export interface OpSpec<P> {
+  readonly name: string;
+  /** The VJP in mathematical notation, as traces show it, e.g. `∂a = g·b, ∂b = g·a`. */
+  readonly rule: string;
+  readonly forward: (inputs: readonly NDArray[], params: P) => NDArray;
+  readonly vjp: (g: Tensor, context: OpContext<P>) => readonly (Tensor | null)[];
+}
+
+/** Where a node sends an input's gradient: to the node that made it, or into a leaf's `.grad`. */
+export interface Edge {
+  /** The node that produced the input, when the input is not a leaf. */
+  readonly node: Node | null;
+  /** The input itself, when it is a leaf that requires grad. */
+  readonly leaf: Tensor | null;
+}
+
+/**
+ * A recorded op on the tape: the edge to each input and what its VJP needs. Edges name
+ * producer nodes rather than intermediate tensors, so once `release()` drops the context
+ * no activation stays alive through the graph.
+ */
+export class Node {
+  /** Edges to the inputs, null for inputs that need no gradient. */
+  readonly edges: readonly (Edge | null)[];
+  /** Shapes of the inputs and the output, kept after release for traces and errors. */
+  readonly inputShapes: readonly (readonly number[])[];
+  readonly outputShape: readonly number[];
+  /** Versions of the inputs when recorded, to detect in-place changes before backward. */
+  private readonly versions: readonly number[];
+  /** The VJP's saved inputs, output and parameters; null once released. */
+  context: OpContext<unknown> | null;
+  /** Where the op was called from, recorded in anomaly mode. */
+  readonly stack: string | undefined;
+
+  constructor(
+    readonly spec: OpSpec<unknown>,
+    context: OpContext<unknown>,
+  ) {
+    this.context = context;
+    this.edges = context.inputs.map((t, i) =>
+      context.needsGrad[i] ? { node: t.gradFn, leaf: t.gradFn === null ? t : null } : null,
+    );
+    this.inputShapes = context.inputs.map((t) => t.shape);
+    this.outputShape = context.output.shape;
+    this.versions = context.inputs.map((t) => t.version);
+    this.stack = isAnomalyEnabled() ? new Error().stack?.split("\n").slice(3).join("\n") : undefined;
+  }
+
+  /** The op's name, e.g. `matmul`. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** True once backward has freed what the VJP saved. */
+  get released(): boolean {
+    return this.context === null;
+  }
+
+  /** Drops the saved tensors so their memory can be reclaimed. */
+  release(): void {
+    this.context = null;
+  }
+
+  /** Which input, if any, was modified in place since this node saved it. */
+  modifiedInput(): number {
+    const inputs = this.context?.inputs ?? [];
+    return inputs.findIndex((t, i) => t.version !== this.versions[i]);
+  }
+
+  /** Describes the node for error messages: `mul([3,4], [4])`. */
+  describe(): string {
+    return `${this.name}(${this.inputShapes.map(formatShape).join(", ")})`;
+  }
+}
+
+/** An op ready to call on tensors: `op([a, b], params)`. */
+export type Op<P> = ((inputs: readonly Tensor[], params: P) => Tensor) & { readonly spec: OpSpec<P> };
+
+/**
+ * Declares an op: the returned function runs the forward and, when grad mode is on and an
+ * input requires grad, records a Node holding the VJP. This is the only place ops touch
+ * the tape.
+ */
+export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
+  const op = (inputs: readonly Tensor[], params: P): Tensor => {
+    const output = new Tensor(spec.forward(inputs.map((t) => t.array), params));
+    if (isAnomalyEnabled()) checkFinite(output.array, () => `${spec.name}(${inputs.map((t) => formatShape(t.shape)).join(", ")})`, "forward");
+    if (!isGradEnabled()) return output;
+    let any = false;
+    const needsGrad = inputs.map((t) => {
+      const needs = t.requiresGrad;
+      any ||= needs;
+      return needs;
+    });
+    if (!any) return output;
+    output.attach(new Node(spec as OpSpec<unknown>, { inputs, output, params, needsGrad }));
+    return output;
+  };
+  return Object.assign(op, { spec });
+}
+
+/**
+ * Throws an AnomalyError when `array` holds NaN or ±Infinity.
+ * @param what names the op and shapes, computed only when needed.
+ */
+export function checkFinite(array: NDArray, what: () => string, phase: "forward" | "backward", stack?: string): void {
+  const values = array.values();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0) {
+      const where = stack ? `\nThe op was created at:\n${stack}` : "";
+      throw new AnomalyError(`${what()}: ${phase} produced ${v} at flat index ${i} of shape ${formatShape(array.shape)}${where}`);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { kernels } from "@tapegrad/tensor";
+import { defineOp } from "../node.js";
+import type { Tensor } from "../tensor.js";
+import { constant } from "./operand.js";
+
+// Binary ops broadcast: their VJPs return gradients in the output's shape and the engine
+// sums them back to each operand's shape.
+
+/** a + b */
+export const add = defineOp({
+  name: "add",
+  rule: "∂a = g, ∂b = g",
+  forward: ([a, b]) => kernels.add(a!, b!),
+  vjp: (g) => [g, g],
+});
+
+/** a − b */
+export const sub = defineOp({
+  name: "sub",
+  rule: "∂a = g, ∂b = −g",
+  forward: ([a, b]) => kernels.sub(a!, b!),
+  vjp: (g, { needsGrad }) => [g, needsGrad[1] ? g.neg() : null],
+});
+
+/** a · b */
+export const mul = defineOp({
+  name: "mul",
+  rule: "∂a = g·b, ∂b = g·a",
+  forward: ([a, b]) => kernels.mul(a!, b!),
+  vjp: (g, { inputs: [a, b], needsGrad }) => [needsGrad[0] ? g.mul(b!) : null, needsGrad[1] ? g.mul(a!) : null],
+});
+
+/** a / b */
+export const div = defineOp({
+  name: "div",
+  rule: "∂a = g / b, ∂b = −g·a / b²",
+  forward: ([a, b]) => kernels.div(a!, b!),
+  vjp: (g, { inputs: [a, b], needsGrad }) => {
+    const gOverB = g.div(b!);
+    return [gOverB, needsGrad[1] ? gOverB.mul(a!).div(b!).neg() : null];
+  },
+});
+
+/** Share of the gradient each side of maximum/minimum gets: 1 where it wins, ½ on ties. */
+function winnerShares(a: Tensor, b: Tensor, larger: boolean): [Tensor, Tensor] {
+  const wins = larger ? kernels.gt : kernels.lt;
+  const tie = kernels.mul(kernels.eq(a.array, b.array), kernels.scalar(0.5));
+  return [constant(kernels.add(wins(a.array, b.array), tie)), constant(kernels.add(wins(b.array, a.array), tie))];
+}
+
+/** Elementwise maximum; ties split the gradient evenly, as in PyTorch. */
+export const maximum = defineOp({
+  name: "maximum",
+  rule: "∂a = g·[a > b] + ½g·[a = b], ∂b = g·[b > a] + ½g·[a = b]",
+  forward: ([a, b]) => kernels.maximum(a!, b!),
+  vjp: (g, { inputs: [a, b] }) => winnerShares(a!, b!, true).map((share) => g.mul(share)),
+});
+
+/** Elementwise minimum; ties split the gradient evenly, as in PyTorch. */
+export const minimum = defineOp({
+  name: "minimum",
+  rule: "∂a = g·[a < b] + ½g·[a = b], ∂b = g·[b < a] + ½g·[a = b]",
+  forward: ([a, b]) => kernels.minimum(a!, b!),
+  vjp: (g, { inputs: [a, b] }) => winnerShares(a!, b!, false).map((share) => g.mul(share)),
+});
+
+/** xᵖ for a number p. */
+export const pow = defineOp<number>({
+  name: "pow",
+  rule: "∂x = g·p·xᵖ⁻¹",
+  forward: ([x], p) => kernels.powScalar(x!, p),
+  // p = 0 is special-cased as in PyTorch: x⁻¹ would turn 0·∞ at x = 0 into NaN.
+  vjp: (g, { inputs: [x], params: p }) => [p === 0 ? g.mul(0) : g.mul(x!.pow(p - 1)).mul(p)],
+});
+
+/** Picks a where condition ≠ 0, else b; the condition gets no gradient. */
+export const where = defineOp({
+  name: "where",
+  rule: "∂a = g·[c], ∂b = g·[¬c]",
+  forward: ([c, a, b]) => kernels.where(c!, a!, b!),
+  vjp: (g, { inputs: [c] }) => {
+    const mask = constant(kernels.ne(c!.array, kernels.scalar(0)));
+    const zero = g.mul(0);
+    return [null, g.where(mask, zero), zero.where(mask, g)];
+  },
+});

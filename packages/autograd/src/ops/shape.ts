@@ -1,0 +1,70 @@
+import { kernels, resolveReshape } from "@tapegrad/tensor";
+import { defineOp } from "../node.js";
+import { zeros } from "../creation.js";
+import { cat } from "./join.js";
+
+// Shape ops return views of their input's buffer; their VJPs route the gradient back
+// through the inverse view.
+
+/** The same elements in a new shape (a view when the layout allows). */
+export const reshape = defineOp<readonly number[]>({
+  name: "reshape",
+  rule: "∂x = reshape(g, shape(x))",
+  forward: ([x], shape) => x!.reshape(resolveReshape(x!.size, shape as number[], x!.shape)),
+  vjp: (g, { inputs: [x] }) => [g.reshape(x!.shape)],
+});
+
+/** Dimensions reordered: result dim i is input dim order[i]. */
+export const permute = defineOp<readonly number[]>({
+  name: "permute",
+  rule: "∂x = permute(g, order⁻¹)",
+  forward: ([x], order) => x!.permute(order),
+  vjp: (g, { params: order }) => {
+    const inverse = new Array<number>(order.length);
+    order.forEach((d, i) => (inverse[(d + order.length) % order.length] = i));
+    return [g.permute(inverse)];
+  },
+});
+
+/** Broadcast to a larger shape (stride-0 view). */
+export const expand = defineOp<readonly number[]>({
+  name: "expand",
+  rule: "∂x = sum of g over the broadcast dimensions",
+  forward: ([x], shape) => x!.expand(shape),
+  vjp: (g, { inputs: [x] }) => [sumTo([g], x!.shape)],
+});
+
+/** Sums a broadcast gradient back to `shape`; the engine's one reduction mechanism. */
+export const sumTo = defineOp<readonly number[]>({
+  name: "sumTo",
+  rule: "∂x = expand(g, shape(x))",
+  forward: ([x], shape) => kernels.sumToShape(x!, shape),
+  vjp: (g, { inputs: [x] }) => [g.expand(x!.shape)],
+});
+
+/** Parameters of narrow: the dimension and start (both normalized, non-negative) and the length. */
+export interface NarrowParams {
+  readonly dim: number;
+  readonly start: number;
+  readonly length: number;
+}
+
+/** Elements start … start+length−1 along dim (a view). */
+export const narrow = defineOp<NarrowParams>({
+  name: "narrow",
+  rule: "∂x = g placed at [start, start+length) along dim, zeros elsewhere",
+  forward: ([x], { dim, start, length }) => x!.narrow(dim, start, length),
+  vjp: (g, { inputs: [x], params: { dim, start, length } }) => {
+    const before = x!.shape.map((d, i) => (i === dim ? start : d));
+    const after = x!.shape.map((d, i) => (i === dim ? d - start - length : d));
+    return [cat([zeros(before), g, zeros(after)], dim)];
+  },
+});
+
+/** A contiguous copy that owns its memory. */
+export const clone = defineOp({
+  name: "clone",
+  rule: "∂x = g",
+  forward: ([x]) => x!.clone(),
+  vjp: (g) => [g],
+});
