@@ -1,0 +1,94 @@
+import { defaults, presets, validate, type TrainOptions } from "./options.js";
+
+/** The result of reading the command line: options to run with, help to print, or problems. */
+export type Parsed = { kind: "run"; options: TrainOptions; preset: string } | { kind: "help"; text: string } | { kind: "error"; problems: string[] };
+
+/** The --help text. */
+export function helpText(): string {
+  const presetLines = Object.entries(presets).map(([name, p]) => `  ${name.padEnd(10)} ${p.description}`);
+  return [
+    "Usage: pnpm moons [--preset NAME] [flags]",
+    "",
+    "Trains a ReLU…ReLU→sigmoid network with binary cross-entropy on two moons (or circles),",
+    "prints progress, and writes decision-boundary.svg, loss.svg and model.safetensors.",
+    "",
+    "Presets:",
+    ...presetLines,
+    "",
+    "Flags (override the preset):",
+    "  --dataset moons|circles      data set (default moons)",
+    "  --samples N                  number of points (default 1000)",
+    "  --noise X                    standard deviation of the Gaussian noise (default 0.2)",
+    "  --factor X                   inner radius of circles, in (0, 1) (default 0.5)",
+    "  --test-fraction X            share of points held out for testing (default 0.1)",
+    "  --hidden 25,50,50,25         hidden layer sizes",
+    "  --activation relu|tanh       hidden activation (default relu)",
+    "  --optimizer sgd|adam|adamw   optimizer (default adam)",
+    "  --lr X                       learning rate (default 0.01)",
+    "  --epochs N                   passes over the training set (default 60)",
+    "  --batch-size N               rows per step; 0 = full batch (default 64)",
+    "  --init torch|tutorial        U(±1/√in) as PyTorch, or N(0, 0.1²) as the tutorials",
+    "  --seed N                     seed of data, split, weights and shuffling (default 2)",
+    "  --out DIR                    folder for the outputs (default out/moons)",
+    "  --help                       show this text",
+  ].join("\n");
+}
+
+const numberFlags: Record<string, keyof TrainOptions> = {
+  "--samples": "samples",
+  "--noise": "noise",
+  "--factor": "factor",
+  "--test-fraction": "testFraction",
+  "--lr": "lr",
+  "--epochs": "epochs",
+  "--batch-size": "batchSize",
+  "--seed": "seed",
+};
+const stringFlags: Record<string, keyof TrainOptions> = {
+  "--dataset": "dataset",
+  "--activation": "activation",
+  "--optimizer": "optimizer",
+  "--init": "init",
+  "--out": "out",
+};
+
+/** Reads argv (without node and the script) into options, or help, or a list of problems. */
+export function parseArgs(argv: readonly string[]): Parsed {
+  const args = argv.flatMap((a) => (a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a]));
+  if (args.includes("--help") || args.includes("-h")) return { kind: "help", text: helpText() };
+  const problems: string[] = [];
+  let preset = "default";
+  const presetAt = args.indexOf("--preset");
+  if (presetAt >= 0) {
+    preset = args[presetAt + 1] ?? "";
+    if (!(preset in presets)) return { kind: "error", problems: [`unknown preset ${JSON.stringify(preset)} (use ${Object.keys(presets).join(", ")})`] };
+  }
+  const options: TrainOptions = { ...defaults, ...presets[preset]!.options };
+  const record = options as unknown as Record<string, unknown>;
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    if (flag === "--preset") {
+      i++;
+      continue;
+    }
+    const value = args[i + 1];
+    const known = flag in numberFlags || flag in stringFlags || flag === "--hidden";
+    if (!known) {
+      problems.push(`unknown flag ${flag} (see --help)`);
+      continue;
+    }
+    if (value === undefined || value.startsWith("--")) {
+      problems.push(`${flag} needs a value`);
+      continue;
+    }
+    i++;
+    if (flag === "--hidden") options.hidden = value.split(",").map((s) => (s.trim() === "" ? Number.NaN : Number(s)));
+    else if (flag in numberFlags) {
+      const n = Number(value);
+      if (value.trim() === "" || !Number.isFinite(n)) problems.push(`${flag} must be a number, got ${JSON.stringify(value)}`);
+      else record[numberFlags[flag]!] = n;
+    } else record[stringFlags[flag]!] = value;
+  }
+  problems.push(...validate(options));
+  return problems.length > 0 ? { kind: "error", problems } : { kind: "run", options, preset };
+}

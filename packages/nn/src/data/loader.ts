@@ -1,0 +1,100 @@
+import { DataError, Tensor } from "@tapegrad/autograd";
+import { NDArray, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
+
+/**
+ * Tensors that share their first dimension, read row by row: `dataset.get(i)` is the i-th
+ * row of each. As torch.utils.data.TensorDataset.
+ */
+export class TensorDataset {
+  readonly tensors: readonly Tensor[];
+
+  /** @throws DataError when no tensor is given or first dimensions differ. */
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new DataError("TensorDataset: expected at least one tensor");
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor) || t.ndim === 0) throw new DataError(`TensorDataset: argument ${i} must be a Tensor with at least one dimension`);
+    });
+    const n = tensors[0]!.shape[0]!;
+    const bad = tensors.find((t) => t.shape[0] !== n);
+    if (bad) throw new DataError(`TensorDataset: first dimensions differ: ${tensors.map((t) => formatShape(t.shape)).join(", ")}`);
+    this.tensors = tensors;
+  }
+
+  /** Number of rows. */
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+
+  /** The rows at `indices` of every tensor, as new tensors (no gradient). */
+  rows(indices: readonly number[]): Tensor[] {
+    return this.tensors.map((t) => new Tensor(gatherRows(t.array, indices)));
+  }
+}
+
+/** Copies rows `indices` of an array into a new contiguous array. */
+export function gatherRows(x: NDArray, indices: readonly number[]): NDArray {
+  const source = x.contiguous();
+  const width = x.size / Math.max(x.shape[0]!, 1);
+  const out = new Float64Array(indices.length * width);
+  indices.forEach((r, i) => out.set(source.data.subarray(source.offset + r * width, source.offset + (r + 1) * width), i * width));
+  return new NDArray(out, [indices.length, ...x.shape.slice(1)]);
+}
+
+/** Options of DataLoader. */
+export interface DataLoaderOptions {
+  /** Rows per batch (default 1). */
+  batchSize?: number;
+  /** Draw a new order of rows every epoch (default false). */
+  shuffle?: boolean;
+  /** Seed of the shuffling generator, so every run sees the same sequence of epochs. */
+  seed?: Seed;
+  /** Generator to shuffle with, instead of a seed. */
+  generator?: Generator;
+  /** Skip the last batch when it is smaller than batchSize (default false). */
+  dropLast?: boolean;
+}
+
+/**
+ * Iterates over a dataset in batches: each iteration of `for (const [x, y] of loader)` is
+ * one epoch. With `shuffle`, each epoch draws a new permutation from a seeded generator.
+ */
+export class DataLoader implements Iterable<Tensor[]> {
+  readonly dataset: TensorDataset;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly generator: Generator;
+
+  /** @throws DataError when batchSize is not a positive integer or the dataset is not tensors. */
+  constructor(dataset: TensorDataset | readonly Tensor[] | { X: Tensor; y: Tensor }, options: DataLoaderOptions = {}) {
+    const batchSize = options.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new DataError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    this.dataset =
+      dataset instanceof TensorDataset
+        ? dataset
+        : Array.isArray(dataset)
+          ? new TensorDataset(...dataset)
+          : new TensorDataset((dataset as { X: Tensor }).X, (dataset as { y: Tensor }).y);
+    this.batchSize = batchSize;
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    // A private generator when a seed is given: other random draws cannot shift the epochs.
+    this.generator = pickGenerator(options);
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    const n = this.dataset.length;
+    const order = this.shuffle ? this.generator.permutation(n) : Array.from({ length: n }, (_, i) => i);
+    for (let start = 0; start < n; start += this.batchSize) {
+      const indices = order.slice(start, start + this.batchSize);
+      if (this.dropLast && indices.length < this.batchSize) break;
+      yield this.dataset.rows(indices);
+    }
+  }
+}

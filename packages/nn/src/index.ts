@@ -1,0 +1,17 @@
+/**
+ * @tapegrad/nn: modules, layers, losses, optimizers, data sets, initialisers and state-dict
+ * I/O on top of @tapegrad/autograd. No layer writes a backward pass: gradients come from
+ * the graph.
+ * @packageDocumentation
+ */
+export { Module, type LoadResult } from "./module.js";
+export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
+export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
+export { Sequential } from "./layers/sequential.js";
+export { Loss, BCELoss, BCEWithLogitsLoss, MSELoss, CrossEntropyLoss, type LossOptions } from "./losses.js";
+export * as functional from "./functional.js";
+export type { Reduction } from "./functional.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * as init from "./init.js";
+export { saveSafetensors, loadSafetensors, encodeStateDict, decodeStateDict } from "./io/safetensors.js";
