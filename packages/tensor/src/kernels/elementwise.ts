@@ -2,6 +2,7 @@ import { ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
 import { advance, coalesce } from "./strided.js";
+import { binaryLoop, compiledLoopsEnabled, unaryLoop } from "./compile.js";
 
 /** A function of one float64 value. */
 export type UnaryFn = (x: number) => number;
@@ -96,41 +97,74 @@ export function scalar(value: number): NDArray {
   return new NDArray(Float64Array.of(value), []);
 }
 
-const sigmoid = (x: number): number => {
-  // Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000.
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-};
+/**
+ * An elementwise op on one array: `expression` (in `v`) is compiled into its own loop;
+ * `fn` computes the same value where compiling is not allowed.
+ */
+export function defineUnary(expression: string, fn: UnaryFn): (x: NDArray) => NDArray {
+  const loop = unaryLoop(expression);
+  return (x) => {
+    if (!loop || !compiledLoopsEnabled()) return map(x, fn);
+    const out = new Float64Array(x.size);
+    loop(out, x);
+    return new NDArray(out, x.shape);
+  };
+}
+
+/**
+ * An elementwise op on two broadcast arrays: `expression` (in `x` and `y`) is compiled into
+ * its own loop; `fn` computes the same value where compiling is not allowed.
+ * @throws ShapeError naming `op` when the shapes do not broadcast.
+ */
+export function defineBinary(op: string, expression: string, fn: BinaryFn): (a: NDArray, b: NDArray) => NDArray {
+  const loop = binaryLoop(expression);
+  return (a, b) => {
+    if (!loop || !compiledLoopsEnabled()) return zip(a, b, fn, op);
+    const target = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
+    const out = new Float64Array(sizeOf(target));
+    loop(out, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
+    return new NDArray(out, target);
+  };
+}
+
+// Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000.
+const SIGMOID = "(v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))";
+const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 /** Elementwise −x. */
-export const neg = (x: NDArray): NDArray => map(x, (v) => -v);
+export const neg = defineUnary("-v", (v) => -v);
 /** Elementwise eˣ. */
-export const exp = (x: NDArray): NDArray => map(x, Math.exp);
+export const exp = defineUnary("Math.exp(v)", Math.exp);
 /** Elementwise natural logarithm (−∞ at 0, NaN below). */
-export const log = (x: NDArray): NDArray => map(x, Math.log);
+export const log = defineUnary("Math.log(v)", Math.log);
+/** Elementwise ln(1 + x), accurate near 0. */
+export const log1p = defineUnary("Math.log1p(v)", Math.log1p);
 /** Elementwise square root. */
-export const sqrt = (x: NDArray): NDArray => map(x, Math.sqrt);
+export const sqrt = defineUnary("Math.sqrt(v)", Math.sqrt);
 /** Elementwise |x|. */
-export const abs = (x: NDArray): NDArray => map(x, Math.abs);
+export const abs = defineUnary("Math.abs(v)", Math.abs);
 /** Elementwise hyperbolic tangent. */
-export const tanh = (x: NDArray): NDArray => map(x, Math.tanh);
+export const tanh = defineUnary("Math.tanh(v)", Math.tanh);
+/** Elementwise sine. */
+export const sin = defineUnary("Math.sin(v)", Math.sin);
+/** Elementwise cosine. */
+export const cos = defineUnary("Math.cos(v)", Math.cos);
 /** Elementwise logistic 1/(1+e⁻ˣ), finite and exact at both tails. */
-export const sigmoidKernel = (x: NDArray): NDArray => map(x, sigmoid);
+export const sigmoidKernel = defineUnary(SIGMOID, sigmoid);
 /** Elementwise max(x, 0). NaN stays NaN, as in PyTorch. */
-export const relu = (x: NDArray): NDArray => map(x, (v) => (v > 0 ? v : v === v ? 0 : v));
+export const relu = defineUnary("(v > 0 ? v : v === v ? 0 : v)", (v) => (v > 0 ? v : v === v ? 0 : v));
 /** Elementwise sign: −1, 0 or 1 (NaN stays NaN). */
-export const sign = (x: NDArray): NDArray => map(x, Math.sign);
+export const sign = defineUnary("Math.sign(v)", Math.sign);
+/** 1 where x > 0, else 0 (the mask of ReLU's gradient). */
+export const positive = defineUnary("(v > 0 ? 1 : 0)", (v) => (v > 0 ? 1 : 0));
+const square = defineUnary("v * v", (v) => v * v);
 /** Elementwise xᵖ for a number p. */
 export const powScalar = (x: NDArray, p: number): NDArray => {
-  if (p === 2) return map(x, (v) => v * v);
+  if (p === 2) return square(x);
   if (p === 1) return map(x, (v) => v);
   return map(x, (v) => Math.pow(v, p));
 };
-/**
- * Elementwise clamp into [min, max]; either bound may be undefined (no bound).
- * @throws ShapeError is not thrown; a min above max gives max everywhere, as in PyTorch.
- */
+/** Elementwise clamp into [min, max]; either bound may be undefined. A min above max gives max everywhere, as in PyTorch. */
 export const clamp = (x: NDArray, min?: number, max?: number): NDArray =>
   map(x, (v) => {
     if (v !== v) return v;
@@ -141,33 +175,31 @@ export const clamp = (x: NDArray, min?: number, max?: number): NDArray =>
   });
 
 /** Elementwise a + b with broadcasting. */
-export const add = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x + y, "add");
+export const add = defineBinary("add", "x + y", (x, y) => x + y);
 /** Elementwise a − b with broadcasting. */
-export const sub = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x - y, "sub");
+export const sub = defineBinary("sub", "x - y", (x, y) => x - y);
 /** Elementwise a · b with broadcasting. */
-export const mul = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x * y, "mul");
+export const mul = defineBinary("mul", "x * y", (x, y) => x * y);
 /** Elementwise a / b with broadcasting (IEEE division: x/0 is ±∞ or NaN). */
-export const div = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x / y, "div");
+export const div = defineBinary("div", "x / y", (x, y) => x / y);
 /** Elementwise aᵇ with broadcasting. */
-export const pow = (a: NDArray, b: NDArray): NDArray => zip(a, b, Math.pow, "pow");
+export const pow = defineBinary("pow", "Math.pow(x, y)", Math.pow);
 /** Elementwise maximum; NaN wins, as in PyTorch. */
-export const maximum = (a: NDArray, b: NDArray): NDArray =>
-  zip(a, b, (x, y) => (x !== x || y !== y ? Number.NaN : x > y ? x : y), "maximum");
+export const maximum = defineBinary("maximum", "(x !== x || y !== y ? NaN : x > y ? x : y)", (x, y) => (x !== x || y !== y ? Number.NaN : x > y ? x : y));
 /** Elementwise minimum; NaN wins, as in PyTorch. */
-export const minimum = (a: NDArray, b: NDArray): NDArray =>
-  zip(a, b, (x, y) => (x !== x || y !== y ? Number.NaN : x < y ? x : y), "minimum");
+export const minimum = defineBinary("minimum", "(x !== x || y !== y ? NaN : x < y ? x : y)", (x, y) => (x !== x || y !== y ? Number.NaN : x < y ? x : y));
 /** 1 where a > b, else 0. */
-export const gt = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x > y ? 1 : 0), "gt");
+export const gt = defineBinary("gt", "(x > y ? 1 : 0)", (x, y) => (x > y ? 1 : 0));
 /** 1 where a < b, else 0. */
-export const lt = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x < y ? 1 : 0), "lt");
+export const lt = defineBinary("lt", "(x < y ? 1 : 0)", (x, y) => (x < y ? 1 : 0));
 /** 1 where a ≥ b, else 0. */
-export const ge = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x >= y ? 1 : 0), "ge");
+export const ge = defineBinary("ge", "(x >= y ? 1 : 0)", (x, y) => (x >= y ? 1 : 0));
 /** 1 where a ≤ b, else 0. */
-export const le = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x <= y ? 1 : 0), "le");
+export const le = defineBinary("le", "(x <= y ? 1 : 0)", (x, y) => (x <= y ? 1 : 0));
 /** 1 where a = b, else 0. */
-export const eq = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x === y ? 1 : 0), "eq");
+export const eq = defineBinary("eq", "(x === y ? 1 : 0)", (x, y) => (x === y ? 1 : 0));
 /** 1 where a ≠ b, else 0. */
-export const ne = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => (x !== y ? 1 : 0), "ne");
+export const ne = defineBinary("ne", "(x !== y ? 1 : 0)", (x, y) => (x !== y ? 1 : 0));
 
 /**
  * Checks that `x` has exactly `shape`, for ops whose operands may not broadcast.

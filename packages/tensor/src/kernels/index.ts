@@ -4,3 +4,4 @@ export * from "./matmul.js";
 export * from "./join.js";
 export * from "./softmax.js";
 export { coalesce, copyStrided, writeStrided, type StridedView } from "./strided.js";
+export { setCompiledLoops, compiledLoopsEnabled } from "./compile.js";

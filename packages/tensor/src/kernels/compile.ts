@@ -1,0 +1,123 @@
+import { advance, coalesce, type StridedView } from "./strided.js";
+
+/**
+ * Elementwise loops specialised per op. One shared loop that calls `fn(x)` per element
+ * sees many functions at that call site, so V8 stops inlining them and every element pays
+ * for a call (measured 3× slower for mul after add had run). Instead each op gets its own
+ * copy of the loop with its expression pasted in, compiled once at start-up with
+ * `new Function`. Where a Content-Security-Policy forbids that, the same loops run with
+ * the callback: correct, just slower.
+ */
+
+/** A loop over one strided input writing contiguous output. */
+export type UnaryLoop = (out: Float64Array, x: StridedView) => void;
+/** A loop over two strided inputs already broadcast to `shape`, writing contiguous output. */
+export type BinaryLoop = (out: Float64Array, a: StridedView, b: StridedView, shape: readonly number[], sa: readonly number[], sb: readonly number[]) => void;
+
+const helpers = { advance, coalesce };
+
+function unarySource(expression: string): string {
+  return `
+const { advance, coalesce } = helpers;
+return function unaryLoop(out, x) {
+  const src = x.data;
+  const n = out.length;
+  if (n === 0) return;
+  const { shape, strides } = coalesce(x.shape, [x.strides]);
+  const dims = shape.length;
+  if (dims === 0) { const v = src[x.offset]; out[0] = ${expression}; return; }
+  const st = strides[0];
+  const inner = shape[dims - 1];
+  const step = st[dims - 1];
+  if (dims === 1 && step === 1) {
+    for (let i = 0, p = x.offset; i < n; i++, p++) { const v = src[p]; out[i] = ${expression}; }
+    return;
+  }
+  const index = new Array(dims).fill(0);
+  let p = x.offset;
+  let o = 0;
+  for (let outer = n / inner; outer > 0; outer--) {
+    for (let j = 0, q = p; j < inner; j++, q += step) { const v = src[q]; out[o++] = ${expression}; }
+    p = advance(index, shape, st, p, dims - 2);
+  }
+};`;
+}
+
+function binarySource(expression: string): string {
+  return `
+const { advance, coalesce } = helpers;
+return function binaryLoop(out, a, b, fullShape, fullA, fullB) {
+  const ad = a.data;
+  const bd = b.data;
+  const n = out.length;
+  if (n === 0) return;
+  const { shape, strides } = coalesce(fullShape, [fullA, fullB]);
+  const dims = shape.length;
+  if (dims === 0) { const x = ad[a.offset], y = bd[b.offset]; out[0] = ${expression}; return; }
+  const stA = strides[0];
+  const stB = strides[1];
+  const inner = shape[dims - 1];
+  const ia = stA[dims - 1];
+  const ib = stB[dims - 1];
+  if (dims === 1 && ia === 1 && ib === 1) {
+    for (let i = 0, p = a.offset, q = b.offset; i < n; i++, p++, q++) { const x = ad[p], y = bd[q]; out[i] = ${expression}; }
+    return;
+  }
+  const indexA = new Array(dims).fill(0);
+  const indexB = new Array(dims).fill(0);
+  let p = a.offset;
+  let q = b.offset;
+  let o = 0;
+  for (let outer = n / inner; outer > 0; outer--) {
+    if (ia === 1 && ib === 0) {
+      const y = bd[q];
+      for (let j = 0; j < inner; j++) { const x = ad[p + j]; out[o++] = ${expression}; }
+    } else if (ia === 0 && ib === 1) {
+      const x = ad[p];
+      for (let j = 0; j < inner; j++) { const y = bd[q + j]; out[o++] = ${expression}; }
+    } else if (ia === 1 && ib === 1) {
+      for (let j = 0; j < inner; j++) { const x = ad[p + j], y = bd[q + j]; out[o++] = ${expression}; }
+    } else {
+      for (let j = 0, pa = p, pb = q; j < inner; j++, pa += ia, pb += ib) { const x = ad[pa], y = bd[pb]; out[o++] = ${expression}; }
+    }
+    p = advance(indexA, shape, stA, p, dims - 2);
+    q = advance(indexB, shape, stB, q, dims - 2);
+  }
+};`;
+}
+
+/** True when this environment lets us compile loops (no CSP forbidding eval). */
+const canCompile = (() => {
+  try {
+    return new Function("return 1")() === 1;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * A compiled unary loop for `expression` in the variable `v` (e.g. `Math.exp(v)`), or
+ * null where compiling is not allowed (callers then use the callback loop in `map`).
+ */
+export function unaryLoop(expression: string): UnaryLoop | null {
+  return canCompile ? (new Function("helpers", unarySource(expression))(helpers) as UnaryLoop) : null;
+}
+
+/** A compiled binary loop for `expression` in `x` and `y` (e.g. `x + y`), or null (see unaryLoop). */
+export function binaryLoop(expression: string): BinaryLoop | null {
+  return canCompile ? (new Function("helpers", binarySource(expression))(helpers) as BinaryLoop) : null;
+}
+
+/** Turns compiled loops off or on (for tests of the fallback path); returns the previous setting. */
+export function setCompiledLoops(on: boolean): boolean {
+  const previous = compiledEnabled;
+  compiledEnabled = on;
+  return previous;
+}
+
+/** Whether compiled loops are used when available. */
+export function compiledLoopsEnabled(): boolean {
+  return compiledEnabled && canCompile;
+}
+
+let compiledEnabled = true;
