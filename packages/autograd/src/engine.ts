@@ -25,7 +25,8 @@ export interface VjpStep {
   readonly reducedDims: readonly (readonly number[])[];
 }
 
-interface RunOptions extends BackwardOptions {
+/** Options of runBackward: backward's options plus capturing and observing. */
+export interface RunOptions extends BackwardOptions {
   /** When given, gradients of these tensors are returned instead of accumulated into `.grad`. */
   capture?: readonly Tensor[];
   /** Called after each VJP, in the order they run. */
