@@ -29,6 +29,7 @@ export { grad, valueAndGrad, vjp, gradients, type Gradients, type ValueAndGrad, 
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckEntry } from "./gradcheck.js";
 export { traceBackward, type BackwardTrace, type TraceStep } from "./trace.js";
 export { toDot } from "./dot.js";
+export { toSvg, toHtml, type GraphPictureOptions } from "./graph-svg.js";
 export { defineOp, Node, type Op, type OpSpec, type OpContext, type Edge } from "./node.js";
 export { runBackward, topologicalOrder, type BackwardOptions, type RunOptions, type VjpStep } from "./engine.js";
 export { AutogradError, GradcheckError, AnomalyError } from "./errors.js";

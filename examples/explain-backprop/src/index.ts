@@ -1,0 +1,1 @@
+export { explain, tutorialNetwork, type Explanation, type LayerCheck } from "./explain.js";
