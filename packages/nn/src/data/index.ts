@@ -1,3 +1,4 @@
 export { makeMoons, makeCircles, trainTestSplit, type Dataset, type MoonsOptions, type CirclesOptions, type SplitOptions, type SplitDataset } from "./datasets.js";
-export { DataLoader, TensorDataset, gatherRows, type DataLoaderOptions } from "./loader.js";
+export { DataLoader, TensorDataset, type DataLoaderOptions } from "./loader.js";
+export { gatherRows } from "./rows.js";
 export { makeMoonsArrays, makeCirclesArrays, trainTestSplitArrays } from "./synthetic.js";

@@ -1,5 +1,6 @@
 import { DataError, Tensor } from "@tapegrad/autograd";
-import { NDArray, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
+import { formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
+import { gatherRows } from "./rows.js";
 
 /**
  * Tensors that share their first dimension, read row by row: `dataset.get(i)` is the i-th
@@ -29,15 +30,6 @@ export class TensorDataset {
   rows(indices: readonly number[]): Tensor[] {
     return this.tensors.map((t) => new Tensor(gatherRows(t.array, indices)));
   }
-}
-
-/** Copies rows `indices` of an array into a new contiguous array. */
-export function gatherRows(x: NDArray, indices: readonly number[]): NDArray {
-  const source = x.contiguous();
-  const width = x.size / Math.max(x.shape[0]!, 1);
-  const out = new Float64Array(indices.length * width);
-  indices.forEach((r, i) => out.set(source.data.subarray(source.offset + r * width, source.offset + (r + 1) * width), i * width));
-  return new NDArray(out, [indices.length, ...x.shape.slice(1)]);
 }
 
 /** Options of DataLoader. */

@@ -1,0 +1,138 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { DataError, NDArray } from "@tapegrad/tensor";
+
+// The safetensors layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
+// ({ name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__": {…} }, offsets
+// relative to the data that follows), then the raw little-endian tensor bytes.
+
+/** Largest header accepted, as the reference implementation (100 MB). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/** Tensors and string metadata read from a safetensors buffer. */
+export interface DecodedSafetensors {
+  tensors: Record<string, NDArray>;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Encodes arrays as a safetensors buffer with dtype F64, tensors in sorted key order with
+ * no gaps, the header padded with spaces so the data starts 8-byte aligned.
+ * @throws DataError when a name is empty or "__metadata__", or metadata is not strings.
+ */
+export function encodeSafetensors(tensors: Record<string, NDArray>, metadata?: Record<string, string>): Uint8Array {
+  const names = Object.keys(tensors).sort();
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== "string") throw new DataError(`saveSafetensors: metadata value for ${JSON.stringify(k)} must be a string`);
+    }
+    header.__metadata__ = metadata;
+  }
+  let offset = 0;
+  for (const name of names) {
+    if (name === "" || name === "__metadata__") throw new DataError(`saveSafetensors: invalid tensor name ${JSON.stringify(name)}`);
+    const array = tensors[name]!;
+    if (!(array instanceof NDArray)) throw new DataError(`saveSafetensors: value for ${JSON.stringify(name)} is not an array`);
+    header[name] = { dtype: "F64", shape: [...array.shape], data_offsets: [offset, offset + 8 * array.size] };
+    offset += 8 * array.size;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) {
+    const spaced = new Uint8Array(padded).fill(0x20);
+    spaced.set(json);
+    json = spaced;
+  }
+  const bytes = new Uint8Array(8 + json.length + offset);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(json.length), true);
+  bytes.set(json, 8);
+  let at = 8 + json.length;
+  for (const name of names) {
+    const values = tensors[name]!.values();
+    for (let i = 0; i < values.length; i++, at += 8) view.setFloat64(at, values[i]!, true);
+  }
+  return bytes;
+}
+
+const isSize = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/**
+ * Decodes a safetensors buffer of F64 tensors, validating the layout as the reference
+ * implementation does: header length within the file, JSON of the right structure,
+ * offsets inside the data, sizes that match the shapes, buffers that neither overlap nor
+ * leave gaps. The arrays own their memory.
+ * @throws DataError naming the problem (and the tensor) for any malformed input.
+ */
+export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
+  const fail = (why: string): never => {
+    throw new DataError(`loadSafetensors: ${why}`);
+  };
+  if (!(bytes instanceof Uint8Array)) fail("expected the bytes of a file");
+  if (bytes.length < 8) fail(`file of ${bytes.length} bytes is too short for the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} exceeds ${MAX_HEADER_BYTES} bytes`);
+  if (headerLength > BigInt(bytes.length - 8)) fail(`header length ${headerLength} runs past the end of a ${bytes.length}-byte file (truncated?)`);
+  const n = Number(headerLength);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (error) {
+    fail(`header is not valid UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) fail("header must be a JSON object");
+  const dataStart = 8 + n;
+  const dataLength = bytes.length - dataStart;
+  const metadata: Record<string, string> = {};
+  const entries: { name: string; shape: number[]; begin: number; end: number }[] = [];
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === "__metadata__") {
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("__metadata__ must be an object of strings");
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== "string") fail(`__metadata__ value for ${JSON.stringify(k)} is not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const where = `tensor ${JSON.stringify(name)}`;
+    if (typeof info !== "object" || info === null) fail(`${where}: entry must be an object`);
+    if (info.dtype !== "F64") fail(`${where}: dtype ${JSON.stringify(info.dtype)} is not supported (only F64)`);
+    if (!Array.isArray(info.shape) || !info.shape.every(isSize)) fail(`${where}: shape must be a list of non-negative integers`);
+    const offsets = info.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) fail(`${where}: data_offsets must be two non-negative integers`);
+    const [begin, end] = offsets as [number, number];
+    const shape = info.shape as number[];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (end < begin || end > dataLength) fail(`${where}: data_offsets [${begin}, ${end}] lie outside the ${dataLength}-byte data section`);
+    if (end - begin !== 8 * size) fail(`${where}: data_offsets span ${end - begin} bytes but shape [${shape.join(",")}] needs ${8 * size}`);
+    entries.push({ name, shape, begin, end });
+  }
+  // The reference requires the buffers to tile the data section exactly, in offset order.
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const e of entries) {
+    if (e.begin !== cursor) fail(`tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] ${e.begin < cursor ? "overlap the previous tensor" : "leave a gap"}`);
+    cursor = e.end;
+  }
+  if (cursor !== dataLength) fail(`the data section has ${dataLength} bytes but the tensors cover ${cursor}`);
+  const tensors: Record<string, NDArray> = {};
+  for (const e of entries) {
+    const size = (e.end - e.begin) / 8;
+    const values = new Float64Array(size);
+    for (let i = 0; i < size; i++) values[i] = view.getFloat64(dataStart + e.begin + 8 * i, true);
+    tensors[e.name] = new NDArray(values, e.shape);
+  }
+  return { tensors, metadata };
+}
+
+/** Writes arrays to a safetensors file (Node.js only). */
+export function saveSafetensorsFile(path: string, tensors: Record<string, NDArray>, metadata?: Record<string, string>): void {
+  writeFileSync(path, encodeSafetensors(tensors, metadata));
+}
+
+/** Reads arrays from a safetensors file (Node.js only). @throws DataError on a malformed file. */
+export function loadSafetensorsFile(path: string): DecodedSafetensors {
+  return decodeSafetensors(new Uint8Array(readFileSync(path)));
+}
