@@ -106,28 +106,17 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   };
 
   withGradMode(createGraph, () => {
-    roots.forEach((root, i) => deliver(root.gradFn ?? root, rootGrads[i]!));
     const order = topologicalOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
+    // Check the whole graph before the first VJP, so a refused backward changes nothing.
+    order.forEach(checkUsable);
+    roots.forEach((root, i) => deliver(root.gradFn ?? root, rootGrads[i]!));
     for (const node of order) {
       const g = pending.get(node);
       if (!g) continue;
       pending.delete(node);
       const owner = captureNodes.get(node);
       if (owner) captured.set(owner, g);
-      const context = node.context;
-      if (context === null) {
-        throw new AutogradError(
-          `backward: the saved tensors of ${node.describe()} were already freed by an earlier backward(); ` +
-            "pass { retainGraph: true } to the first backward() to run backward through the graph twice",
-        );
-      }
-      const modified = node.modifiedInput();
-      if (modified >= 0) {
-        throw new AutogradError(
-          `backward: input ${modified} of ${node.describe()} was modified in place after it was saved for backward ` +
-            `(version ${context.inputs[modified]!.version}); its gradient would be wrong`,
-        );
-      }
+      const context = node.context!;
       const raw = node.spec.vjp(g, context);
       const reducedDims: number[][] = [];
       const gradInputs = node.edges.map((edge, i) => {
@@ -151,6 +140,26 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     }
   });
   return captured;
+}
+
+/**
+ * Throws when a node cannot run its VJP: its saved tensors were freed by an earlier
+ * backward, or one of them was modified in place after it was saved.
+ */
+function checkUsable(node: Node): void {
+  if (node.context === null) {
+    throw new AutogradError(
+      `backward: the saved tensors of ${node.describe()} were already freed by an earlier backward(); ` +
+        "pass { retainGraph: true } to the first backward() to run backward through the graph twice",
+    );
+  }
+  const modified = node.modifiedSaved();
+  if (modified !== null) {
+    throw new AutogradError(
+      `backward: ${modified} of ${node.describe()} was modified in place after it was saved for backward; ` +
+        "its gradient would be wrong. Run the update after backward(), or clone() the tensor before modifying it",
+    );
+  }
 }
 
 /**

@@ -47,6 +47,7 @@ export class Node {
   readonly outputShape: readonly number[];
   /** Versions of the inputs when recorded, to detect in-place changes before backward. */
   private readonly versions: readonly number[];
+  private readonly outputVersion: number;
   /** The VJP's saved inputs, output and parameters; null once released. */
   context: OpContext<unknown> | null;
   /** Where the op was called from, recorded in anomaly mode. */
@@ -63,6 +64,7 @@ export class Node {
     this.inputShapes = context.inputs.map((t) => t.shape);
     this.outputShape = context.output.shape;
     this.versions = context.inputs.map((t) => t.version);
+    this.outputVersion = context.output.version;
     this.stack = isAnomalyEnabled() ? new Error().stack?.split("\n").slice(3).join("\n") : undefined;
   }
 
@@ -81,10 +83,17 @@ export class Node {
     this.context = null;
   }
 
-  /** Which input, if any, was modified in place since this node saved it. */
-  modifiedInput(): number {
-    const inputs = this.context?.inputs ?? [];
-    return inputs.findIndex((t, i) => t.version !== this.versions[i]);
+  /**
+   * Names the saved tensor that was modified in place since this node recorded it
+   * ("input 1", "its output"), or returns null when all are as they were.
+   */
+  modifiedSaved(): string | null {
+    const context = this.context;
+    if (!context) return null;
+    const input = context.inputs.findIndex((t, i) => t.version !== this.versions[i]);
+    if (input >= 0) return `input ${input} (shape ${formatShape(this.inputShapes[input]!)}, now at version ${context.inputs[input]!.version})`;
+    if (context.output.version !== this.outputVersion) return `its output (shape ${formatShape(this.outputShape)})`;
+    return null;
   }
 
   /** Describes the node for error messages: `mul([3,4], [4])`. */
@@ -104,6 +113,9 @@ export type Op<P> = ((inputs: readonly Tensor[], params: P) => Tensor) & { reado
 export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   const op = (inputs: readonly Tensor[], params: P): Tensor => {
     const output = new Tensor(spec.forward(inputs.map((t) => t.array), params));
+    // A view shares its input's memory, so it must share its count of in-place changes.
+    const base = inputs.find((t) => t.array.data === output.array.data);
+    if (base) output.shareVersion(base);
     if (isAnomalyEnabled()) checkFinite(output.array, () => `${spec.name}(${inputs.map((t) => formatShape(t.shape)).join(", ")})`, "forward");
     if (!isGradEnabled()) return output;
     let any = false;

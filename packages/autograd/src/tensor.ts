@@ -36,7 +36,8 @@ export class Tensor {
   private requires: boolean;
   private gradient: Tensor | null = null;
   private node: Node | null = null;
-  private versionCount = 0;
+  /** Shared by every tensor viewing the same memory, as PyTorch's version counter. */
+  private versionBox: { count: number } = { count: 0 };
 
   /** Wraps an NDArray without copying. */
   constructor(array: NDArray, options: TensorOptions = {}) {
@@ -99,7 +100,12 @@ export class Tensor {
   }
   /** Counts in-place changes, so backward can refuse gradients computed from stale values. */
   get version(): number {
-    return this.versionCount;
+    return this.versionBox.count;
+  }
+
+  /** @internal Makes this tensor (a view of `base`'s memory) count in-place changes with base. */
+  shareVersion(base: Tensor): void {
+    this.versionBox = base.versionBox;
   }
 
   /** @internal Links a freshly made output to the node that produced it. */
@@ -127,7 +133,7 @@ export class Tensor {
 
   /** @internal Marks an in-place change. */
   bumpVersion(): void {
-    this.versionCount++;
+    this.versionBox.count++;
   }
 
   /**
@@ -159,7 +165,9 @@ export class Tensor {
   }
   /** The same values (shared memory) cut from the graph: a leaf that requires no grad. */
   detach(): Tensor {
-    return new Tensor(this.array);
+    const out = new Tensor(this.array);
+    out.versionBox = this.versionBox;
+    return out;
   }
   /** A copy with its own memory; gradients flow back through it. */
   clone(): Tensor {
@@ -338,11 +346,8 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor {
     const a = normalizeDim(dim0, this.ndim, "transpose");
     const b = normalizeDim(dim1, this.ndim, "transpose");
-    if (this.ndim < 2) return this;
-    const order = Array.from({ length: this.ndim }, (_, i) => i);
-    order[a] = b;
-    order[b] = a;
-    return shapeOps.permute([this], order);
+    if (this.ndim < 2 || a === b) return this;
+    return shapeOps.transpose([this], [a, b]);
   }
   /**
    * Reorders dimensions (a view).
@@ -435,7 +440,7 @@ export class Tensor {
       throw new AutogradError(`${op}: result of shape ${formatShape(values.shape)} does not fit in place into ${formatShape(this.shape)}`);
     }
     kernels.writeInto(this.array, values);
-    this.versionCount++;
+    this.versionBox.count++;
     return this;
   }
 

@@ -26,6 +26,14 @@ export const permute = defineOp<readonly number[]>({
   },
 });
 
+/** Two dimensions swapped (a view); the most common permutation gets its own name in traces. */
+export const transpose = defineOp<readonly [number, number]>({
+  name: "transpose",
+  rule: "∂x = transpose(g)",
+  forward: ([x], [d0, d1]) => x!.transpose(d0, d1),
+  vjp: (g, { params: [d0, d1] }) => [g.transpose(d0, d1)],
+});
+
 /** Broadcast to a larger shape (stride-0 view). */
 export const expand = defineOp<readonly number[]>({
   name: "expand",
