@@ -1,6 +1,6 @@
 import { NDArray, formatShape, sameShape } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
-import { isAnomalyEnabled } from "./anomaly-mode.js";
+import { isAnomalyEnabled, withAnomalyMode } from "./anomaly-mode.js";
 import { withGradMode } from "./grad-mode.js";
 import { checkFinite, type Node } from "./node.js";
 import { sumTo } from "./ops/shape.js";
@@ -117,7 +117,10 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       const owner = captureNodes.get(node);
       if (owner) captured.set(owner, g);
       const context = node.context!;
-      const raw = node.spec.vjp(g, context);
+      // In anomaly mode the VJP's own ops are not checked one by one: a NaN they produce is
+      // reported below against this node, which is the op the user wrote.
+      const anomaly = isAnomalyEnabled();
+      const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp(g, context)) : node.spec.vjp(g, context);
       const reducedDims: number[][] = [];
       const gradInputs = node.edges.map((edge, i) => {
         let gi = raw[i] ?? null;
@@ -128,7 +131,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
           reducedDims[i] = broadcastDims(gi.shape, shape);
           gi = sumTo([gi], shape);
         }
-        if (isAnomalyEnabled()) checkFinite(gi.array, () => `${node.describe()}`, "backward", node.stack);
+        if (anomaly) checkFinite(gi.array, () => `${node.describe()}`, "backward", node.stack);
         return gi;
       });
       observer?.({ node, gradOutput: g, gradInputs, reducedDims });
