@@ -23,7 +23,7 @@ function naiveValues(a: NDArray): number[] {
 
 const naiveGet = (a: NDArray, index: number[]): number => a.data[a.offset + index.reduce((s, v, d) => s + v * a.strides[d]!, 0)]!;
 
-function* indices(shape: readonly number[]): Generator<number[]> {
+function* indices(shape: readonly number[]): IterableIterator<number[]> {
   const size = shape.reduce((a, b) => a * b, 1);
   const index = new Array<number>(shape.length).fill(0);
   for (let n = 0; n < size; n++) {
