@@ -61,6 +61,9 @@ export class DataLoader implements Iterable<Tensor[]> {
   constructor(dataset: TensorDataset | readonly Tensor[] | { X: Tensor; y: Tensor }, options: DataLoaderOptions = {}) {
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new DataError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (typeof dataset !== "object" || dataset === null) {
+      throw new DataError("DataLoader: expected a TensorDataset, an array of tensors or a { X, y } data set");
+    }
     this.dataset =
       dataset instanceof TensorDataset
         ? dataset
