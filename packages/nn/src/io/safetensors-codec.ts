@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import { DataError, NDArray } from "@tapegrad/tensor";
 
 // The safetensors layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON
@@ -127,12 +126,25 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   return { tensors, metadata };
 }
 
+/**
+ * Node's file system, looked up at call time rather than imported, so this package
+ * bundles for browsers (where only the byte-level encode/decode functions apply).
+ * @throws DataError outside Node.js.
+ */
+function fileSystem(op: string): typeof import("node:fs") {
+  const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof getBuiltinModule !== "function") {
+    throw new DataError(`${op}: reading and writing files needs Node.js (≥ 20.16); in a browser use encodeStateDict / decodeStateDict`);
+  }
+  return getBuiltinModule("node:fs") as typeof import("node:fs");
+}
+
 /** Writes arrays to a safetensors file (Node.js only). */
 export function saveSafetensorsFile(path: string, tensors: Record<string, NDArray>, metadata?: Record<string, string>): void {
-  writeFileSync(path, encodeSafetensors(tensors, metadata));
+  fileSystem("saveSafetensors").writeFileSync(path, encodeSafetensors(tensors, metadata));
 }
 
 /** Reads arrays from a safetensors file (Node.js only). @throws DataError on a malformed file. */
 export function loadSafetensorsFile(path: string): DecodedSafetensors {
-  return decodeSafetensors(new Uint8Array(readFileSync(path)));
+  return decodeSafetensors(new Uint8Array(fileSystem("loadSafetensors").readFileSync(path)));
 }
