@@ -71,7 +71,8 @@ export function decisionBoundarySvg(points: readonly LabelledPoint[], probabilit
       `<line x1="${(margin + a[0] * cell).toFixed(2)}" y1="${(margin + a[1] * cell).toFixed(2)}" x2="${(margin + b[0] * cell).toFixed(2)}" y2="${(margin + b[1] * cell).toFixed(2)}"/>`,
   );
   const dots = points.map(
-    (p) => `<circle cx="${sx(p.x).toFixed(2)}" cy="${sy(p.y).toFixed(2)}" r="3" fill="${p.label >= 0.5 ? "#e67300" : "#3182bd"}"/>`,
+    // Darker than the heat map beneath, so points stand out on their own class's colour.
+    (p) => `<circle cx="${sx(p.x).toFixed(2)}" cy="${sy(p.y).toFixed(2)}" r="3" fill="${p.label >= 0.5 ? "#a63603" : "#08519c"}"/>`,
   );
   const title = escape(options.title ?? "Decision boundary");
   const width = size + 2 * margin;
@@ -121,6 +122,19 @@ export function marchingSquares(values: Float64Array, grid: number, level: numbe
   return segments;
 }
 
+/** The key of the curves, a box of three labelled line samples with its top-left at (x, y). */
+function legend(x: number, y: number): string {
+  const entry = (dy: number, stroke: string, dash: string, label: string) =>
+    `<line x1="${x + 8}" y1="${y + dy}" x2="${x + 30}" y2="${y + dy}" stroke="${stroke}" stroke-width="2"${dash}/><text x="${x + 36}" y="${y + dy + 4}">${label}</text>`;
+  return [
+    `<g id="legend" font-size="12"><rect x="${x}" y="${y}" width="150" height="58" fill="white" fill-opacity="0.9" stroke="#ccc"/>`,
+    entry(14, "#d62728", "", "loss"),
+    entry(32, "#1f77b4", "", "train accuracy"),
+    entry(50, "#2ca02c", ' stroke-dasharray="5 3"', "test accuracy"),
+    "</g>",
+  ].join("");
+}
+
 /** Loss (left axis) and train/test accuracy (right axis, 0–100%) against epochs. */
 export function lossCurvesSvg(history: { epoch: number[]; loss: number[]; trainAccuracy: number[]; testAccuracy: number[] }, title = "Training"): string {
   const w = 640;
@@ -161,10 +175,7 @@ export function lossCurvesSvg(history: { epoch: number[]; loss: number[]; trainA
     `<text x="${left + pw / 2}" y="${h - 10}" text-anchor="middle" font-size="12">epoch</text>`,
     `<text x="16" y="${top + ph / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${top + ph / 2})">BCE loss</text>`,
     `<text x="${w - 14}" y="${top + ph / 2}" text-anchor="middle" font-size="12" transform="rotate(90 ${w - 14} ${top + ph / 2})">accuracy</text>`,
-    `<g id="legend" font-size="12"><rect x="${left + 10}" y="${top + 8}" width="150" height="58" fill="white" stroke="#ccc"/>`,
-    `<line x1="${left + 18}" y1="${top + 22}" x2="${left + 40}" y2="${top + 22}" stroke="#d62728" stroke-width="2"/><text x="${left + 46}" y="${top + 26}">loss</text>`,
-    `<line x1="${left + 18}" y1="${top + 40}" x2="${left + 40}" y2="${top + 40}" stroke="#1f77b4" stroke-width="2"/><text x="${left + 46}" y="${top + 44}">train accuracy</text>`,
-    `<line x1="${left + 18}" y1="${top + 58}" x2="${left + 40}" y2="${top + 58}" stroke="#2ca02c" stroke-width="2" stroke-dasharray="5 3"/><text x="${left + 46}" y="${top + 62}">test accuracy</text></g>`,
+    legend(left + pw - 160, top + ph / 2 - 29),
     `</svg>`,
   ].join("\n");
 }
