@@ -1,14 +1,54 @@
 import { ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
+import { gemmWasm } from "./fastgemm/wasm.js";
+
+/** Below this many multiply-adds the packing for the SIMD kernel costs more than it saves. */
+export const WASM_GEMM_THRESHOLD = 4096;
+
+let wasmEnabled = true;
+
+/** Turns the WebAssembly kernel off or on (to compare paths); returns the previous setting. */
+export function setWasmGemm(on: boolean): boolean {
+  const previous = wasmEnabled;
+  wasmEnabled = on;
+  return previous;
+}
 
 /**
  * C[m×n] = A[m×k] · B[k×n] for strided operands, written into `c` (contiguous rows of n)
- * at `cOffset`. Transposed operands are read through their strides; nothing is copied.
- * The loop order follows the layout: when B's rows are contiguous the inner loop is an
- * axpy over a row of B (ikj), else a dot product along k (ijk).
+ * at `cOffset`: the WebAssembly SIMD kernel for all but tiny products, else (or where SIMD
+ * is missing) the scalar reference. Both sum each element over k in the same order, so
+ * they agree bit for bit.
  */
 export function gemmStrided(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: Float64Array,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  c: Float64Array,
+  cOffset: number,
+): void {
+  if (wasmEnabled && m * n * k >= WASM_GEMM_THRESHOLD && gemmWasm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset)) {
+    return;
+  }
+  gemmReference(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset);
+}
+
+/**
+ * The scalar GEMM: the fallback and the oracle of the fast kernel. Transposed operands are
+ * read through their strides; nothing is copied. The loop order follows the layout: when
+ * B's rows are contiguous the inner loop is an axpy over a row of B (ikj), else a dot
+ * product along k (ijk). Either way each element is summed over k in order.
+ */
+export function gemmReference(
   m: number,
   n: number,
   k: number,
@@ -30,7 +70,6 @@ export function gemmStrided(
       const aRow = aOffset + i * aRowStride;
       for (let p = 0; p < k; p++) {
         const aip = a[aRow + p * aColStride]!;
-        if (aip === 0) continue;
         const bRow = bOffset + p * bRowStride;
         for (let j = 0; j < n; j++) c[cRow + j]! += aip * b[bRow + j]!;
       }

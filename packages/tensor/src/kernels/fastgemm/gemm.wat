@@ -1,0 +1,83 @@
+;; C = A·B for float64 with WebAssembly SIMD (f64x2), one 4×4 tile of C at a time.
+;; Inputs are packed by the caller (fastgemm/wasm.ts):
+;;   A: mp×k, mp a multiple of 4 (rows past m are zeros), element (i, p) at byte
+;;      a + i·aRowBytes + p·aColBytes: row-major or transposed, whichever copies faster,
+;;   B: row-major k×np, np a multiple of 4,
+;;   C: row-major mp×np, mp a multiple of 4.
+;; Each tile keeps 8 accumulators (4 rows × 2 pairs of columns) in registers and sums over
+;; k in order, so every element is summed in the same order as the scalar reference.
+(module
+  (memory (export "memory") 1)
+  (func (export "gemm") (param $mp i32) (param $np i32) (param $k i32) (param $a i32) (param $aRowBytes i32) (param $aColBytes i32) (param $b i32) (param $c i32)
+    (local $ib i32) (local $j i32) (local $p i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $cp i32)
+    (local $rowBytes i32) (local $panel i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local.set $rowBytes (i32.shl (local.get $np) (i32.const 3)))
+    (local.set $ib (i32.const 0))
+    (local.set $panel (local.get $a))
+    (block $done_i
+      (loop $loop_i
+        (br_if $done_i (i32.ge_u (local.get $ib) (local.get $mp)))
+        (local.set $j (i32.const 0))
+        (block $done_j
+          (loop $loop_j
+            (br_if $done_j (i32.ge_u (local.get $j) (local.get $np)))
+            (local.set $c00 (v128.const f64x2 0 0))
+            (local.set $c01 (v128.const f64x2 0 0))
+            (local.set $c10 (v128.const f64x2 0 0))
+            (local.set $c11 (v128.const f64x2 0 0))
+            (local.set $c20 (v128.const f64x2 0 0))
+            (local.set $c21 (v128.const f64x2 0 0))
+            (local.set $c30 (v128.const f64x2 0 0))
+            (local.set $c31 (v128.const f64x2 0 0))
+            (local.set $a0 (local.get $panel))
+            (local.set $a1 (i32.add (local.get $a0) (local.get $aRowBytes)))
+            (local.set $a2 (i32.add (local.get $a1) (local.get $aRowBytes)))
+            (local.set $a3 (i32.add (local.get $a2) (local.get $aRowBytes)))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $p (local.get $k))
+            (block $done_p
+              (loop $loop_p
+                (br_if $done_p (i32.eqz (local.get $p)))
+                (local.set $b0 (v128.load (local.get $bp)))
+                (local.set $b1 (v128.load offset=16 (local.get $bp)))
+                (local.set $x (f64x2.splat (f64.load (local.get $a0))))
+                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (f64x2.splat (f64.load (local.get $a1))))
+                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (f64x2.splat (f64.load (local.get $a2))))
+                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (f64x2.splat (f64.load (local.get $a3))))
+                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $a0 (i32.add (local.get $a0) (local.get $aColBytes)))
+                (local.set $a1 (i32.add (local.get $a1) (local.get $aColBytes)))
+                (local.set $a2 (i32.add (local.get $a2) (local.get $aColBytes)))
+                (local.set $a3 (i32.add (local.get $a3) (local.get $aColBytes)))
+                (local.set $bp (i32.add (local.get $bp) (local.get $rowBytes)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $loop_p)))
+            (local.set $cp (i32.add (local.get $c)
+              (i32.shl (i32.add (i32.mul (local.get $ib) (local.get $np)) (local.get $j)) (i32.const 3))))
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+            (v128.store (local.get $cp) (local.get $c10))
+            (v128.store offset=16 (local.get $cp) (local.get $c11))
+            (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+            (v128.store (local.get $cp) (local.get $c20))
+            (v128.store offset=16 (local.get $cp) (local.get $c21))
+            (local.set $cp (i32.add (local.get $cp) (local.get $rowBytes)))
+            (v128.store (local.get $cp) (local.get $c30))
+            (v128.store offset=16 (local.get $cp) (local.get $c31))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $loop_j)))
+        (local.set $ib (i32.add (local.get $ib) (i32.const 4)))
+        (local.set $panel (i32.add (local.get $panel) (i32.shl (local.get $aRowBytes) (i32.const 2))))
+        (br $loop_i)))))

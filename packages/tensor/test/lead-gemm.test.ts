@@ -1,0 +1,79 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Generator, NDArray, kernels, wasmGemmAvailable } from "@tapegrad/tensor";
+import { gemmReference, setWasmGemm } from "../src/kernels/matmul.js";
+import { gemmWasm } from "../src/kernels/fastgemm/wasm.js";
+
+// The SIMD kernel sums every element over k in the same order as the scalar reference, so
+// on finite inputs the two agree bit for bit, whatever the strides.
+
+type Layout = "row" | "transposed" | "strided" | "broadcast";
+
+function operand(g: Generator, rows: number, cols: number, layout: Layout): NDArray {
+  if (layout === "transposed") return g.normalArray([cols, rows]).transpose(0, 1);
+  if (layout === "strided") return g.normalArray([rows + 2, cols * 2 + 1]).narrow(0, 1, rows).narrow(1, 1, cols * 2).reshape([rows, cols, 2]).narrow(2, 0, 1).squeeze(2);
+  if (layout === "broadcast") return g.normalArray([1, cols]).expand([rows, cols]);
+  return g.normalArray([rows, cols]);
+}
+
+function run(kernel: "wasm" | "reference", a: NDArray, b: NDArray): Float64Array {
+  const [m, k] = a.shape as [number, number];
+  const n = b.shape[1]!;
+  const c = new Float64Array(m * n).fill(Number.NaN);
+  const args = [m, n, k, a.data, a.offset, a.strides[0]!, a.strides[1]!, b.data, b.offset, b.strides[0]!, b.strides[1]!, c, 0] as const;
+  if (kernel === "wasm") expect(gemmWasm(...args)).toBe(true);
+  else gemmReference(...args);
+  return c;
+}
+
+const layoutArb = fc.constantFrom<Layout>("row", "transposed", "strided", "broadcast");
+
+describe("WebAssembly SIMD GEMM", () => {
+  it("is available on Node 20", () => {
+    expect(wasmGemmAvailable()).toBe(true);
+  });
+
+  it("equals the scalar reference bit for bit on any sizes and strides", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 70 }), layoutArb, layoutArb, fc.integer(), (m, k, n, la, lb, seed) => {
+        const g = new Generator(seed);
+        const a = operand(g, m, k, la);
+        const b = operand(g, k, n, lb);
+        expect(run("wasm", a, b)).toEqual(run("reference", a, b));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("handles large products and keeps earlier results intact when its memory grows", () => {
+    const g = new Generator(3);
+    const small = [g.normalArray([8, 9]), g.normalArray([9, 10])] as const;
+    const before = run("wasm", ...small);
+    const a = g.normalArray([300, 200]);
+    const b = g.normalArray([150, 200]).transpose(0, 1);
+    expect(run("wasm", a, b)).toEqual(run("reference", a, b));
+    expect(run("wasm", ...small)).toEqual(before);
+  });
+
+  it("matmul gives the same result with and without the SIMD kernel", () => {
+    const g = new Generator(4);
+    const a = g.normalArray([2, 40, 30]);
+    const b = g.normalArray([30, 50]).transpose(0, 1).transpose(0, 1);
+    const fast = kernels.matmul(a, b);
+    const previous = setWasmGemm(false);
+    try {
+      expect(kernels.matmul(a, b).toArray()).toEqual(fast.toArray());
+    } finally {
+      setWasmGemm(previous);
+    }
+  });
+
+  it("propagates NaN and Infinity as IEEE arithmetic does (0·∞ is NaN)", () => {
+    const a = NDArray.from([[0, 1], [1, 1], [2, 3], [4, 5], [6, 7]]);
+    const b = NDArray.from([[Infinity, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16], Array.from({ length: 16 }, (_, i) => i)]);
+    const c = kernels.matmul(a, b); // 5·2·16 = 160 multiply-adds: the reference path
+    expect(c.get(0, 0)).toBeNaN();
+    const big = kernels.matmul(NDArray.from(Array.from({ length: 40 }, () => [0, 1])), NDArray.from([Array.from({ length: 200 }, () => Infinity), Array.from({ length: 200 }, () => 1)]));
+    expect(big.get(0, 0)).toBeNaN(); // the SIMD path (16,000 multiply-adds)
+  });
+});
