@@ -77,3 +77,12 @@ describe("WebAssembly SIMD GEMM", () => {
     expect(big.get(0, 0)).toBeNaN(); // the SIMD path (16,000 multiply-adds)
   });
 });
+
+describe("embedded WebAssembly bytes", () => {
+  it("are the compiled gemm.wat (run pnpm --filter @tapegrad/tensor build:wasm after editing it)", async () => {
+    const script = (await import(new URL("../scripts/build-wasm.mjs", import.meta.url).href)) as { compile(): Promise<Buffer>; render(bytes: Buffer): string };
+    const { readFileSync } = await import("node:fs");
+    const embedded = readFileSync(new URL("../src/kernels/fastgemm/gemm-bytes.generated.ts", import.meta.url), "utf8");
+    expect(embedded).toBe(script.render(await script.compile()));
+  });
+});
