@@ -44,3 +44,16 @@ export function where(condition: Operand, a: Operand, b: Operand): Tensor {
   return whereOp([toTensor(condition, "where"), toTensor(a, "where"), toTensor(b, "where")], undefined);
 }
 export type { Operand };
+
+import { linearOp } from "./ops/matmul.js";
+
+/**
+ * A dense layer's forward, y = x·Wᵀ + b, as one op (torch.nn.functional.linear):
+ * `[…, in]`, weight `[out, in]`, bias `[out]` → `[…, out]`.
+ * @throws ShapeError when the sizes do not fit.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inputs = [toTensor(x, "linear"), toTensor(weight, "linear")];
+  if (bias !== undefined && bias !== null) inputs.push(toTensor(bias, "linear"));
+  return linearOp(inputs, undefined);
+}

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "@tapegrad/tensor";
-import { Tensor, cat, gradcheck, stack, tensor, where } from "@tapegrad/autograd";
+import { Tensor, cat, gradcheck, grad, linear, stack, tensor, where } from "@tapegrad/autograd";
 
 // Per op: the VJP agrees with central finite differences (gradcheck) on random shapes,
 // broadcast operands, and transposed or narrowed inputs; and the adjoint identity
@@ -215,6 +215,9 @@ describe("shape ops route gradients back", () => {
     ["narrow", (x) => x.narrow(1, 1, 2), [2, 4]],
     ["clone", (x) => x.clone(), [2, 3]],
     ["transposed matmul", (x) => x.t().matmul(x), [3, 2]],
+    ["linear (input)", (x) => linear(x, constantOf([4, 3], 8), constantOf([4], 9)), [2, 5, 3]],
+    ["linear (weight)", (w) => linear(constantOf([6, 3], 10), w), [4, 3]],
+    ["linear (bias)", (b) => linear(constantOf([6, 3], 10), constantOf([2, 3], 11), b), [2]],
     ["cat", (x) => cat([x, x.mul(2), x.narrow(0, 0, 1)], 0), [2, 3]],
     ["stack", (x) => stack([x, x.exp()], 1), [2, 3]],
   ];
@@ -278,4 +281,21 @@ describe("the adjoint identity ⟨u, VJP(v)⟩ = ⟨JVP(u), v⟩", () => {
       );
     });
   }
+});
+
+describe("linear", () => {
+  it("equals x·Wᵀ + b written out of primitives", () => {
+    const x = leaf([3, 4], 1, "transposed");
+    const w = leaf([2, 4], 2, "contiguous");
+    const b = leaf([2], 3, "contiguous");
+    expect(linear(x, w, b).toArray()).toEqual(x.matmul(w.t()).add(b).toArray());
+    gradcheck((p, q, r) => linear(p, q, r).tanh(), [new Tensor(x.array.clone(), { requiresGrad: true }), w, b]);
+  });
+
+  it("relu's VJP is linear in g, so its second derivative is 0 away from the kink", () => {
+    const d2 = grad(grad((t: Tensor) => t.relu().mul(t).sum()));
+    // (x·relu(x))'' = 2 for x > 0, 0 for x < 0.
+    expect(d2(tensor([1.5])).toArray()).toEqual([2]);
+    expect(d2(tensor([-1.5])).toArray()).toEqual([0]);
+  });
 });

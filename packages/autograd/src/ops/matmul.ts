@@ -23,3 +23,22 @@ export const matmul = defineOp({
     return [ga, gb];
   },
 });
+
+/**
+ * y = x·Wᵀ + b as one op (a dense layer's forward): one GEMM instead of a transpose, a
+ * matmul and a broadcast add, and a VJP that reads like the tutorials' formulas.
+ */
+export const linearOp = defineOp({
+  name: "linear",
+  rule: "∂x = G·W, ∂W = Gᵀ·x, ∂b = Σ_rows G",
+  forward: ([x, w, b]) => kernels.linear(x!, w!, b),
+  vjp: (g, { inputs: [x, w], needsGrad }) => {
+    const out = w!.shape[0]!;
+    const g2 = g.reshape(-1, out);
+    return [
+      needsGrad[0] ? g.matmul(w!) : null,
+      needsGrad[1] ? g2.t().matmul(x!.reshape(-1, w!.shape[1]!)) : null,
+      needsGrad[2] ? g2.sum(0) : null,
+    ];
+  },
+});

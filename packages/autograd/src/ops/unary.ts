@@ -1,5 +1,5 @@
 import { kernels } from "@tapegrad/tensor";
-import { defineOp } from "../node.js";
+import { defineOp, type Op } from "../node.js";
 import { constant } from "./operand.js";
 
 /** −x */
@@ -66,12 +66,20 @@ export const sigmoid = defineOp({
   vjp: (g, { output }) => [g.mul(output).mul(output.neg().add(1))],
 });
 
+/** g where the gate is positive, else 0: ReLU's VJP in one pass, itself differentiable in g. */
+const passWherePositive: Op<undefined> = defineOp({
+  name: "passWherePositive",
+  rule: "∂g = g′·[gate > 0]",
+  forward: ([g, gate]) => kernels.passWherePositive(g!, gate!),
+  vjp: (g, { inputs: [, gate] }) => [passWherePositive([g, constant(gate!.array)], undefined), null],
+});
+
 /** max(x, 0); the gradient at 0 is 0, as in PyTorch. */
 export const relu = defineOp({
   name: "relu",
   rule: "∂x = g·[x > 0]",
   forward: ([x]) => kernels.relu(x!),
-  vjp: (g, { output }) => [g.mul(constant(kernels.gt(output.array, kernels.scalar(0))))],
+  vjp: (g, { output }) => [passWherePositive([g, constant(output.array)], undefined)],
 });
 
 /** sin x */

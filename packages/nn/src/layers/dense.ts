@@ -1,4 +1,4 @@
-import { DataError, Tensor, uniform } from "@tapegrad/autograd";
+import { DataError, Tensor, linear, uniform } from "@tapegrad/autograd";
 import { ShapeError, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
 import { Module } from "../module.js";
 
@@ -49,8 +49,7 @@ export class Dense extends Module {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(`Dense.forward: expected input [..., ${this.inFeatures}], got ${formatShape(x.shape)}`);
     }
-    const y = x.matmul(this.weight.t());
-    return this.bias ? y.add(this.bias) : y;
+    return linear(x, this.weight, this.bias);
   }
 }
 

@@ -3,8 +3,14 @@ import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
 import { gemmWasm } from "./fastgemm/wasm.js";
 
-/** Below this many multiply-adds the packing for the SIMD kernel costs more than it saves. */
-export const WASM_GEMM_THRESHOLD = 4096;
+/**
+ * Whether the SIMD kernel pays for copying its operands in and the result out: it needs
+ * enough multiply-adds per copied value (k ≥ 8) and tiles that padding to 4 does not
+ * mostly waste (m, n ≥ 4). Measured on the moons shapes.
+ */
+export function worthWasm(m: number, n: number, k: number): boolean {
+  return k >= 8 && m >= 4 && n >= 4 && m * n * k >= 4096;
+}
 
 let wasmEnabled = true;
 
@@ -36,7 +42,7 @@ export function gemmStrided(
   c: Float64Array,
   cOffset: number,
 ): void {
-  if (wasmEnabled && m * n * k >= WASM_GEMM_THRESHOLD && gemmWasm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset)) {
+  if (wasmEnabled && worthWasm(m, n, k) && gemmWasm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset)) {
     return;
   }
   gemmReference(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset);
@@ -135,4 +141,29 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   if (a.ndim > 1) shape.push(m);
   if (b.ndim > 1) shape.push(n);
   return new NDArray(out, shape);
+}
+
+/**
+ * y = x·Wᵀ + b, the forward of a dense layer, as one GEMM writing straight into the output
+ * with the bias added in place: `[…, in] × [out, in] (+ [out]) → […, out]`. W is read
+ * transposed through its strides; nothing is copied.
+ * @throws ShapeError when the sizes do not fit.
+ */
+export function linear(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
+  if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(`linear: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., in] and [out, in])`);
+  }
+  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  if (bias !== undefined && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
+    throw new ShapeError(`linear: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected [${outFeatures}])`);
+  }
+  const rows = sizeOf(x.shape.slice(0, -1));
+  const x2 = x.reshape([rows, inFeatures]);
+  const out = new Float64Array(rows * outFeatures);
+  gemmStrided(rows, outFeatures, inFeatures, x2.data, x2.offset, x2.strides[0]!, x2.strides[1]!, weight.data, weight.offset, weight.strides[1]!, weight.strides[0]!, out, 0);
+  if (bias !== undefined) {
+    const b = bias.values();
+    for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < outFeatures; j++, o++) out[o]! += b[j]!;
+  }
+  return new NDArray(out, [...x.shape.slice(0, -1), outFeatures]);
 }

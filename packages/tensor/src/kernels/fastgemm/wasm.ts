@@ -82,18 +82,22 @@ export function gemmWasm(
     aRowBytes = 8;
     aColBytes = mp * 8;
   } else {
-    for (let i = 0; i < m; i++) {
-      const row = aStart + i * k;
-      const q0 = aOffset + i * aRowStride;
-      if (aColStride === 1) memory.set(a.subarray(q0, q0 + k), row);
-      else for (let p = 0, q = q0; p < k; p++, q += aColStride) memory[row + p] = a[q]!;
+    if (aColStride === 1 && aRowStride === k) memory.set(a.subarray(aOffset, aOffset + m * k), aStart);
+    else {
+      for (let i = 0; i < m; i++) {
+        const row = aStart + i * k;
+        const q0 = aOffset + i * aRowStride;
+        if (aColStride === 1) memory.set(a.subarray(q0, q0 + k), row);
+        else for (let p = 0, q = q0; p < k; p++, q += aColStride) memory[row + p] = a[q]!;
+      }
     }
     memory.fill(0, aStart + m * k, aStart + mp * k);
     aRowBytes = k * 8;
     aColBytes = 8;
   }
   // B row-major with rows padded to np by zeros.
-  for (let p = 0; p < k; p++) {
+  if (bColStride === 1 && bRowStride === n && np === n) memory.set(b.subarray(bOffset, bOffset + k * n), bStart);
+  else for (let p = 0; p < k; p++) {
     const row = bStart + p * np;
     const q0 = bOffset + p * bRowStride;
     if (bColStride === 1) memory.set(b.subarray(q0, q0 + n), row);
@@ -102,6 +106,7 @@ export function gemmWasm(
   }
   kernel.gemm(mp, np, k, aStart * 8, aRowBytes, aColBytes, bStart * 8, cStart * 8);
   const out = new Float64Array(kernel.memory.buffer);
-  for (let i = 0; i < m; i++) c.set(out.subarray(cStart + i * np, cStart + i * np + n), cOffset + i * n);
+  if (np === n) c.set(out.subarray(cStart, cStart + m * n), cOffset);
+  else for (let i = 0; i < m; i++) c.set(out.subarray(cStart + i * np, cStart + i * np + n), cOffset + i * n);
   return true;
 }
