@@ -1,0 +1,110 @@
+"""Reference values from PyTorch (float64) for tapegrad's agreement tests.
+
+Run with a Python that has torch (e.g. Debian's: apt-get install python3-torch, then
+/usr/bin/python3 scripts/torch-fixtures.py). Writes JSON fixtures that the tests read, so
+the tests themselves never need torch. Inputs are generated here from a fixed seed and
+stored in the fixtures, values and all.
+"""
+import json
+import math
+from pathlib import Path
+
+import torch
+
+torch.manual_seed(0)
+torch.set_default_dtype(torch.float64)
+root = Path(__file__).resolve().parent.parent
+
+
+def t(*shape, positive=False):
+    x = torch.randn(*shape)
+    return (x.abs() + 0.5) if positive else x
+
+
+def as_list(x):
+    return x.detach().tolist()
+
+
+# Each expression is written identically (same op names, same argument order) in the
+# TypeScript test, which looks them up by name.
+EXPRESSIONS = {
+    "broadcast_arith": (lambda a, b: ((a * b - a / (b * b + 1)) + b).sum(), [(3, 4), (4,)]),
+    "exp_log_sqrt": (lambda a, b: (a.exp() * b.log() + b.sqrt()).mean(), [(2, 3), ("positive", 2, 3)]),
+    "tanh_sigmoid_relu": (lambda a: (a.tanh() * a.sigmoid() + a.relu()).pow(2).sum(), [(5, 3)]),
+    "matmul_batched": (lambda a, b: a.matmul(b).tanh().sum(), [(2, 1, 3, 4), (5, 4, 2)]),
+    "matmul_vector": (lambda a, b: a.matmul(b).exp().sum(), [(4,), (4, 3)]),
+    "softmax_logsoftmax": (lambda a: (a.softmax(1) * a.log_softmax(1)).sum(), [(3, 5)]),
+    "logsumexp_dims": (lambda a: a.logsumexp(dim=(0, 2), keepdim=True).sum(), [(2, 3, 4)]),
+    "max_mean": (lambda a: a.amax(dim=1).mean() + a.mean(dim=0).pow(3).sum(), [(4, 5)]),
+    "maximum_minimum": (lambda a, b: (a.maximum(b) * 2 + a.minimum(b)).sum(), [(3, 3), (3,)]),
+    "clamp_abs_pow": (lambda a: (a.clamp(-0.5, 0.7) + a.abs().pow(1.5)).sum(), [(6,)]),
+    "views": (lambda a: a.transpose(0, 1).reshape(-1, 2).narrow(0, 1, 3).unsqueeze(0).expand(2, 3, 2).sum(), [(2, 4)]),
+    "cat_stack": (lambda a, b: torch.stack([torch.cat([a, b], 0).sin(), torch.cat([b, a], 0).cos()], 1).sum(), [(2, 3), (1, 3)]),
+    "mlp_bce": (
+        lambda x, w1, b1, w2, b2: torch.nn.functional.binary_cross_entropy(
+            torch.sigmoid(torch.nn.functional.linear(torch.relu(torch.nn.functional.linear(x, w1, b1)), w2, b2)),
+            (torch.arange(x.shape[0]) % 2).to(torch.float64).unsqueeze(1),
+        ),
+        [(6, 2), (5, 2), (5,), (1, 5), (1,)],
+    ),
+    "bce_logits": (
+        lambda z: torch.nn.functional.binary_cross_entropy_with_logits(z, torch.tensor([[0.0], [1.0], [1.0], [0.0]])),
+        [(4, 1)],
+    ),
+    "cross_entropy": (lambda z: torch.nn.functional.cross_entropy(z, torch.tensor([2, 0, 1])), [(3, 4)]),
+    "mse": (lambda a, b: torch.nn.functional.mse_loss(a, b), [(3, 2), (3, 2)]),
+}
+
+
+def expressions():
+    out = {}
+    for name, (fn, shapes) in EXPRESSIONS.items():
+        inputs = []
+        for shape in shapes:
+            positive = isinstance(shape[0], str)
+            dims = shape[1:] if positive else shape
+            inputs.append(t(*dims, positive=positive).requires_grad_(True))
+        value = fn(*inputs)
+        grads = torch.autograd.grad(value, inputs)
+        out[name] = {
+            "inputs": [{"shape": list(x.shape), "values": as_list(x.reshape(-1))} for x in inputs],
+            "value": value.item(),
+            "grads": [as_list(g.reshape(-1)) for g in grads],
+        }
+    return out
+
+
+def optimizers():
+    """A 2-16-16-1 tanh network, fixed weights, 5 steps of each optimizer on a fixed batch."""
+    x = t(32, 2)
+    y = (torch.arange(32) % 2).to(torch.float64).unsqueeze(1)
+    base = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1), torch.nn.Sigmoid())
+    initial = {k: as_list(v) for k, v in base.state_dict().items()}
+    configs = {
+        "sgd": lambda p: torch.optim.SGD(p, lr=0.1),
+        "sgd_momentum": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01),
+        "sgd_nesterov": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, nesterov=True),
+        "adam": lambda p: torch.optim.Adam(p, lr=0.01),
+        "adam_l2": lambda p: torch.optim.Adam(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1),
+        "adamw": lambda p: torch.optim.AdamW(p, lr=0.01),
+    }
+    out = {"x": as_list(x), "y": as_list(y), "initial": initial, "steps": 5, "results": {}}
+    for name, make in configs.items():
+        model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1), torch.nn.Sigmoid())
+        model.load_state_dict(base.state_dict())
+        opt = make(model.parameters())
+        losses = []
+        for _ in range(5):
+            opt.zero_grad()
+            loss = torch.nn.functional.binary_cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        out["results"][name] = {"losses": losses, "state": {k: as_list(v) for k, v in model.state_dict().items()}}
+    return out
+
+
+meta = {"torch": torch.__version__, "generator": "scripts/torch-fixtures.py"}
+(root / "packages/autograd/test/fixtures/torch.json").write_text(json.dumps({"meta": meta, "expressions": expressions()}, indent=1))
+(root / "packages/nn/test/fixtures/torch-optim.json").write_text(json.dumps({"meta": meta, **optimizers()}, indent=1))
+print("wrote fixtures with torch", torch.__version__)
