@@ -159,3 +159,16 @@ describe("optimizer safety", () => {
     noGrad(() => expect(a.requiresGrad).toBe(true));
   });
 });
+
+describe("in-place safety", () => {
+  it("forward, optimizer.step(), backward: backward refuses, naming the op, and changes nothing", () => {
+    const model = new Sequential(new Dense(2, 3, { seed: 1 }), new ReLU(), new Dense(3, 1, { seed: 2 }), new Sigmoid());
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const loss = new BCELoss().forward(model.forward(X), Y);
+    loss.backward(undefined, { retainGraph: true });
+    const grads = model.parameters().map((p) => p.grad!.toFloat64Array());
+    opt.step(); // modifies the weights the graph saved
+    expect(() => loss.backward()).toThrow(/input 1 \(shape \[1,3\], now at version 1\) of linear\(\[32,3\], \[1,3\], \[1\]\) was modified in place/);
+    model.parameters().forEach((p, i) => expect(p.grad!.toFloat64Array()).toEqual(grads[i]));
+  });
+});
