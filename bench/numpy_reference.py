@@ -89,35 +89,34 @@ def softmax_step(rng):
     return step
 
 
+def build(case, rng):
+    kind = case["kind"]
+    if kind == "mlp":
+        return mlp_step(case["sizes"], case["n"], case["activation"], rng)
+    if kind == "softmax":
+        return softmax_step(rng)
+    if kind == "matmul":
+        m, k, n = case["m"], case["k"], case["n"]
+        a = rng.standard_normal((k, m)).T if case.get("transposeA") else rng.standard_normal((m, k))
+        b = rng.standard_normal((n, k)).T if case.get("transposeB") else rng.standard_normal((k, n))
+        return lambda: a @ b
+    x = rng.standard_normal(case["shape"])
+    y = rng.standard_normal(case["otherShape"]) if "otherShape" in case else rng.standard_normal(case["shape"])
+    return {
+        "add": lambda: x + y,
+        "mul": lambda: x * y,
+        "exp": lambda: np.exp(x),
+        "sum0": lambda: x.sum(0),
+        "sum1": lambda: x.sum(1),
+    }[case["op"]]
+
+
 def main():
-    cases = json.loads(sys.argv[1])
+    """Serves timing requests, one JSON object per line on stdin: {"case": {...},
+    "repeats": n, "warmup": w}, answering each with the median in ms. Built cases are
+    kept, so the caller can interleave rounds with its own measurements."""
     rng = np.random.default_rng(0)
-    out = {}
-    for case in cases:
-        name, kind, repeats, warmup = case["name"], case["kind"], case["repeats"], case["warmup"]
-        if kind == "mlp":
-            fn = mlp_step(case["sizes"], case["n"], case["activation"], rng)
-        elif kind == "softmax":
-            fn = softmax_step(rng)
-        elif kind == "matmul":
-            m, k, n = case["m"], case["k"], case["n"]
-            a = rng.standard_normal((k, m)).T if case.get("transposeA") else rng.standard_normal((m, k))
-            b = rng.standard_normal((n, k)).T if case.get("transposeB") else rng.standard_normal((k, n))
-            fn = lambda a=a, b=b: a @ b
-        elif kind == "elementwise":
-            x = rng.standard_normal(case["shape"])
-            y = rng.standard_normal(case["otherShape"]) if "otherShape" in case else rng.standard_normal(case["shape"])
-            op = case["op"]
-            fn = {
-                "add": lambda: x + y,
-                "mul": lambda: x * y,
-                "exp": lambda: np.exp(x),
-                "sum0": lambda: x.sum(0),
-                "sum1": lambda: x.sum(1),
-            }[op]
-        else:
-            continue
-        out[name] = median_ms(fn, repeats, warmup)
+    built = {}
     threads = "unknown"
     try:
         from threadpoolctl import threadpool_info
@@ -125,7 +124,13 @@ def main():
         threads = ",".join(f"{i['internal_api']}:{i['num_threads']}" for i in threadpool_info())
     except Exception:
         pass
-    print(json.dumps({"times": out, "numpy": np.__version__, "blas": threads}))
+    print(json.dumps({"numpy": np.__version__, "blas": threads}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        case = request["case"]
+        if case["name"] not in built:
+            built[case["name"]] = build(case, rng)
+        print(json.dumps({"ms": median_ms(built[case["name"]], request["repeats"], request["warmup"])}), flush=True)
 
 
 if __name__ == "__main__":

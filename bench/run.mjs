@@ -1,7 +1,8 @@
 // pnpm bench: tapegrad against numpy on the same computations, in one command.
 // Each side warms up, then reports the median of many repeats; ratios are tapegrad/numpy
 // (below 1 means tapegrad is faster). Results are printed and saved to bench/results/.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -100,36 +101,77 @@ const cases = [
   { name: "sum over axis 1 of [1000,1000]", kind: "elementwise", op: "sum1", shape: [1000, 1000], repeats: r(50), warmup: 5 },
 ];
 
+// --only TEXT keeps the cases whose name contains TEXT, for quick comparisons.
+const onlyAt = process.argv.indexOf("--only");
+if (onlyAt >= 0) cases.splice(0, cases.length, ...cases.filter((c) => c.name.includes(process.argv[onlyAt + 1] ?? "")));
+
 const makers = { mlp: mlpStep, softmax: softmaxStep, matmul: matmulCase, elementwise: elementwiseCase };
-const ours = {};
-for (const c of cases) {
-  ours[c.name] = medianMs(noGradIf(c, makers[c.kind](c)), c.repeats, c.warmup);
-  process.stderr.write(`tapegrad  ${c.name}: ${ours[c.name].toFixed(3)} ms\n`);
-}
 
 function noGradIf(c, fn) {
   return c.kind === "matmul" || c.kind === "elementwise" ? () => noGrad(fn) : fn;
 }
 
 // numpy, single-threaded, with the OpenBLAS overrides of this machine removed for this
-// command alone (they pin an older, slower kernel).
+// command alone (they pin an older, slower kernel). One long-lived process answers timing
+// requests, so each case alternates rounds of tapegrad and numpy: a slow moment of this
+// shared machine then hits both sides of a ratio rather than one.
 const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 delete env.OPENBLAS_CORETYPE;
 delete env.OPENBLAS_L2_SIZE;
-const py = spawnSync("python3", [join(here, "numpy_reference.py"), JSON.stringify(cases)], { env, encoding: "utf8" });
+const peer = spawn("python3", [join(here, "numpy_reference.py")], { env, stdio: ["pipe", "pipe", "pipe"] });
+const answers = createInterface({ input: peer.stdout });
+const pending = [];
+answers.on("line", (line) => pending.shift()?.resolve(JSON.parse(line)));
+let peerError = "";
+peer.stderr.on("data", (d) => (peerError += d));
+const ask = (message) =>
+  new Promise((resolve, reject) => {
+    pending.push({ resolve });
+    if (message !== null) peer.stdin.write(`${JSON.stringify(message)}\n`);
+    setTimeout(() => reject(new Error("numpy reference did not answer")), 120_000).unref();
+  });
 let numpy = null;
-if (py.status === 0) numpy = JSON.parse(py.stdout);
-else process.stderr.write(`numpy reference unavailable (${(py.stderr || py.error?.message || "python3 failed").trim().split("\n").pop()}); reporting tapegrad only\n`);
+try {
+  numpy = await Promise.race([
+    ask(null),
+    new Promise((_, reject) => peer.on("error", reject).on("exit", () => reject(new Error(peerError.trim().split("\n").pop() || "python3 exited")))),
+  ]);
+} catch (error) {
+  process.stderr.write(`numpy reference unavailable (${error.message}); reporting tapegrad only\n`);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rounds = quick ? 3 : 5;
+const ours = {};
+const theirs = {};
+const ratios = {};
+for (const c of cases) {
+  const fn = noGradIf(c, makers[c.kind](c));
+  const per = Math.max(3, Math.round(c.repeats / rounds));
+  const mine = [];
+  const peerTimes = [];
+  for (let r = 0; r < rounds; r++) {
+    mine.push(medianMs(fn, per, r === 0 ? c.warmup : 2));
+    if (numpy) peerTimes.push((await ask({ case: c, repeats: per, warmup: r === 0 ? c.warmup : 2 })).ms);
+  }
+  ours[c.name] = median(mine);
+  if (numpy) {
+    theirs[c.name] = median(peerTimes);
+    ratios[c.name] = median(mine.map((t, i) => t / peerTimes[i]));
+  }
+  process.stderr.write(`${c.name}: tapegrad ${ours[c.name].toFixed(3)} ms${numpy ? `, numpy ${theirs[c.name].toFixed(3)} ms` : ""}\n`);
+}
+peer.stdin.end();
 
 const rows = cases.map((c) => {
   const t = ours[c.name];
-  const n = numpy?.times[c.name];
+  const n = theirs[c.name];
   const flops = c.kind === "matmul" ? 2 * c.m * c.k * c.n : null;
   return {
     case: c.name,
     tapegradMs: t,
     numpyMs: n ?? null,
-    ratio: n ? t / n : null,
+    ratio: ratios[c.name] ?? null,
     tapegradGflops: flops ? flops / (t * 1e6) : null,
     numpyGflops: flops && n ? flops / (n * 1e6) : null,
   };
@@ -143,7 +185,7 @@ const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.p
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of table) console.log(line(row));
-console.log(`\nratio = tapegrad ms / numpy ms (lower is better); numpy ${numpy?.numpy ?? "absent"} (${numpy?.blas ?? ""}), node ${process.version}${quick ? ", quick mode" : ""}`);
+console.log(`\nratio = median over ${rounds} alternating rounds of tapegrad ms / numpy ms (lower is better); numpy ${numpy?.numpy ?? "absent"} (${numpy?.blas ?? ""}), node ${process.version}${quick ? ", quick mode" : ""}`);
 
 mkdirSync(join(here, "results"), { recursive: true });
 const file = join(here, "results", "latest.json");
