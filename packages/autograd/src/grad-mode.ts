@@ -1,12 +1,14 @@
+import { modeFlag } from "./mode-flag.js";
+
 /**
  * Whether ops record themselves on the tape. Global because it must reach every op called
  * inside `noGrad(fn)` without being threaded through their arguments.
  */
-let enabled = true;
+const gradMode = modeFlag(true);
 
 /** True when ops record nodes for backward (the default). */
 export function isGradEnabled(): boolean {
-  return enabled;
+  return gradMode.get();
 }
 
 /**
@@ -14,13 +16,7 @@ export function isGradEnabled(): boolean {
  * if `fn` throws.
  */
 export function withGradMode<T>(on: boolean, fn: () => T): T {
-  const previous = enabled;
-  enabled = on;
-  try {
-    return fn();
-  } finally {
-    enabled = previous;
-  }
+  return gradMode.during(on, fn);
 }
 
 /**
@@ -28,15 +24,15 @@ export function withGradMode<T>(on: boolean, fn: () => T): T {
  * `torch.no_grad()`. Use it for evaluation and for parameter updates.
  */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return gradMode.during(false, fn);
 }
 
 /** Runs `fn` with recording switched on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
+  return gradMode.during(true, fn);
 }
 
 /** Switches recording on or off globally; prefer `noGrad(fn)`, which restores the mode. */
 export function setGradEnabled(on: boolean): void {
-  enabled = on;
+  gradMode.set(on);
 }

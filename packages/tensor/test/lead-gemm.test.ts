@@ -20,9 +20,10 @@ function run(kernel: "wasm" | "reference", a: NDArray, b: NDArray): Float64Array
   const [m, k] = a.shape as [number, number];
   const n = b.shape[1]!;
   const c = new Float64Array(m * n).fill(Number.NaN);
-  const args = [m, n, k, a.data, a.offset, a.strides[0]!, a.strides[1]!, b.data, b.offset, b.strides[0]!, b.strides[1]!, c, 0] as const;
-  if (kernel === "wasm") expect(gemmWasm(...args)).toBe(true);
-  else gemmReference(...args);
+  const left = { data: a.data, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! };
+  const right = { data: b.data, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! };
+  if (kernel === "wasm") expect(gemmWasm(m, n, k, left, right, c, 0)).toBe(true);
+  else gemmReference(m, n, k, left, right, c, 0);
   return c;
 }
 

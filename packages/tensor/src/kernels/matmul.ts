@@ -2,6 +2,9 @@ import { ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
 import { gemmWasm } from "./fastgemm/wasm.js";
+import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
+
+export type { StridedMatrix };
 
 /**
  * Whether the SIMD kernel pays for copying its operands in and the result out: it needs
@@ -27,25 +30,9 @@ export function setWasmGemm(on: boolean): boolean {
  * is missing) the scalar reference. Both sum each element over k in the same order, so
  * they agree bit for bit.
  */
-export function gemmStrided(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOffset: number,
-  aRowStride: number,
-  aColStride: number,
-  b: Float64Array,
-  bOffset: number,
-  bRowStride: number,
-  bColStride: number,
-  c: Float64Array,
-  cOffset: number,
-): void {
-  if (wasmEnabled && worthWasm(m, n, k) && gemmWasm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset)) {
-    return;
-  }
-  gemmReference(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset);
+export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number): void {
+  if (wasmEnabled && worthWasm(m, n, k) && gemmWasm(m, n, k, a, b, c, cOffset)) return;
+  gemmReference(m, n, k, a, b, c, cOffset);
 }
 
 /**
@@ -54,21 +41,9 @@ export function gemmStrided(
  * B's rows are contiguous the inner loop is an axpy over a row of B (ikj), else a dot
  * product along k (ijk). Either way each element is summed over k in order.
  */
-export function gemmReference(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOffset: number,
-  aRowStride: number,
-  aColStride: number,
-  b: Float64Array,
-  bOffset: number,
-  bRowStride: number,
-  bColStride: number,
-  c: Float64Array,
-  cOffset: number,
-): void {
+export function gemmReference(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number): void {
+  const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = matrixA;
+  const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = matrixB;
   if (bColStride === 1) {
     for (let i = 0; i < m; i++) {
       const cRow = cOffset + i * n;
@@ -131,7 +106,9 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       ao += index[d]! * aStrides[d]!;
       bo += index[d]! * bStrides[d]!;
     }
-    gemmStrided(m, n, k, a2.data, ao, aStrides[nb]!, aStrides[nb + 1]!, b2.data, bo, bStrides[nb]!, bStrides[nb + 1]!, out, t * m * n);
+    const left = { data: a2.data, offset: ao, rowStride: aStrides[nb]!, colStride: aStrides[nb + 1]! };
+    const right = { data: b2.data, offset: bo, rowStride: bStrides[nb]!, colStride: bStrides[nb + 1]! };
+    gemmStrided(m, n, k, left, right, out, t * m * n);
     for (let d = nb - 1; d >= 0; d--) {
       if (++index[d]! < batch[d]!) break;
       index[d] = 0;
@@ -160,7 +137,10 @@ export function linear(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
   const rows = sizeOf(x.shape.slice(0, -1));
   const x2 = x.reshape([rows, inFeatures]);
   const out = new Float64Array(rows * outFeatures);
-  gemmStrided(rows, outFeatures, inFeatures, x2.data, x2.offset, x2.strides[0]!, x2.strides[1]!, weight.data, weight.offset, weight.strides[1]!, weight.strides[0]!, out, 0);
+  const left = { data: x2.data, offset: x2.offset, rowStride: x2.strides[0]!, colStride: x2.strides[1]! };
+  // Wᵀ: swapping W's strides reads it transposed.
+  const right = { data: weight.data, offset: weight.offset, rowStride: weight.strides[1]!, colStride: weight.strides[0]! };
+  gemmStrided(rows, outFeatures, inFeatures, left, right, out, 0);
   if (bias !== undefined) {
     const b = bias.values();
     for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < outFeatures; j++, o++) out[o]! += b[j]!;

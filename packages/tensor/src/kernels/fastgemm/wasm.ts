@@ -1,4 +1,5 @@
 import { GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
+import type { StridedMatrix } from "./strided-matrix.js";
 
 /** The exports of gemm.wat. */
 interface GemmExports {
@@ -46,21 +47,9 @@ function heap(kernel: GemmExports, doubles: number): Float64Array {
  * into contiguous rows of `c` at `cOffset`. Sums each element over k in order, like the
  * scalar reference. Returns false (having done nothing) when the kernel is unavailable.
  */
-export function gemmWasm(
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOffset: number,
-  aRowStride: number,
-  aColStride: number,
-  b: Float64Array,
-  bOffset: number,
-  bRowStride: number,
-  bColStride: number,
-  c: Float64Array,
-  cOffset: number,
-): boolean {
+export function gemmWasm(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number): boolean {
+  const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = matrixA;
+  const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = matrixB;
   const kernel = load();
   if (!kernel) return false;
   const mp = (m + 3) & ~3;
