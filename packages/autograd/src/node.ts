@@ -102,6 +102,16 @@ export class Node {
   }
 }
 
+/**
+ * A VJP result through a fused kernel during a plain backward, or through differentiable
+ * ops while the backward itself is being recorded (`createGraph`), so gradients of
+ * gradients still work. The two must compute the same formula in the same order; the
+ * tests compare them bit for bit.
+ */
+export function fusedUnlessRecording(fused: () => NDArray, composite: () => Tensor): Tensor {
+  return isGradEnabled() ? composite() : new Tensor(fused());
+}
+
 /** An op ready to call on tensors: `op([a, b], params)`. */
 export type Op<P> = ((inputs: readonly Tensor[], params: P) => Tensor) & { readonly spec: OpSpec<P> };
 

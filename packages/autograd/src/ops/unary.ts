@@ -1,5 +1,5 @@
 import { kernels } from "@tapegrad/tensor";
-import { defineOp, type Op } from "../node.js";
+import { defineOp, fusedUnlessRecording, type Op } from "../node.js";
 import { constant } from "./operand.js";
 
 /** −x */
@@ -55,7 +55,12 @@ export const tanh = defineOp({
   name: "tanh",
   rule: "∂x = g·(1 − y²)  (y = tanh x)",
   forward: ([x]) => kernels.tanh(x!),
-  vjp: (g, { output }) => [g.mul(output.mul(output).neg().add(1))],
+  vjp: (g, { output }) => [
+    fusedUnlessRecording(
+      () => kernels.tanhBackward(g.array, output.array),
+      () => g.mul(output.mul(output).neg().add(1)),
+    ),
+  ],
 });
 
 /** 1 / (1 + e⁻ˣ), finite for any input. */
@@ -63,7 +68,12 @@ export const sigmoid = defineOp({
   name: "sigmoid",
   rule: "∂x = g·y·(1 − y)  (y = σ(x))",
   forward: ([x]) => kernels.sigmoidKernel(x!),
-  vjp: (g, { output }) => [g.mul(output).mul(output.neg().add(1))],
+  vjp: (g, { output }) => [
+    fusedUnlessRecording(
+      () => kernels.sigmoidBackward(g.array, output.array),
+      () => g.mul(output).mul(output.neg().add(1)),
+    ),
+  ],
 });
 
 /** g where the gate is positive, else 0: ReLU's VJP in one pass, itself differentiable in g. */

@@ -188,6 +188,10 @@ export const pow = defineBinary("pow", "Math.pow(x, y)", Math.pow);
 export const maximum = defineBinary("maximum", "(x !== x || y !== y ? NaN : x > y ? x : y)", (x, y) => (x !== x || y !== y ? Number.NaN : x > y ? x : y));
 /** Elementwise minimum; NaN wins, as in PyTorch. */
 export const minimum = defineBinary("minimum", "(x !== x || y !== y ? NaN : x < y ? x : y)", (x, y) => (x !== x || y !== y ? Number.NaN : x < y ? x : y));
+/** g·y·(1 − y) for g = a and y = b: sigmoid's backward in one pass, same rounding as written out. */
+export const sigmoidBackward = defineBinary("sigmoidBackward", "x * y * (1 - y)", (x, y) => x * y * (1 - y));
+/** g·(1 − y²) for g = a and y = b: tanh's backward in one pass, same rounding as written out. */
+export const tanhBackward = defineBinary("tanhBackward", "x * (1 - y * y)", (x, y) => x * (1 - y * y));
 /** a where b > 0, else 0: ReLU's backward in one pass (a the gradient, b the output). */
 export const passWherePositive = defineBinary("passWherePositive", "(y > 0 ? x : 0)", (x, y) => (y > 0 ? x : 0));
 /** 1 where a > b, else 0. */
