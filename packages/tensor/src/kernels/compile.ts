@@ -20,6 +20,7 @@ function unarySource(expression: string): string {
   return `
 const { advance, coalesce } = helpers;
 return function unaryLoop(out, x) {
+  let t = 0; // scratch for expressions that test a value once computed
   const src = x.data;
   const n = out.length;
   if (n === 0) return;
@@ -47,6 +48,7 @@ function binarySource(expression: string): string {
   return `
 const { advance, coalesce } = helpers;
 return function binaryLoop(out, a, b, fullShape, fullA, fullB) {
+  let t = 0; // scratch for expressions that test a value once computed
   const ad = a.data;
   const bd = b.data;
   const n = out.length;

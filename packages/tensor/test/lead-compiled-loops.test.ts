@@ -1,0 +1,71 @@
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { NDArray, kernels } from "@tapegrad/tensor";
+
+// Each elementwise op exists twice: a loop compiled with its expression pasted in, and a
+// callback loop for environments that forbid compiling. They must agree bit for bit,
+// including on the values where branch-free formulations differ from a plain select.
+const special = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-310, -1e-310, 1, -1, 1e308, -1e308];
+const valueArb = fc.oneof(fc.constantFrom(...special), fc.double());
+const pairArb = fc.array(fc.tuple(valueArb, valueArb), { minLength: 1, maxLength: 40 });
+
+const unary = ["neg", "exp", "log", "log1p", "sqrt", "abs", "tanh", "sin", "cos", "sigmoidKernel", "relu", "sign", "positive"] as const;
+const binary = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "sigmoidBackward", "tanhBackward", "passWherePositive", "gt", "lt", "ge", "le", "eq", "ne"] as const;
+
+const bits = (a: NDArray) => Array.from(new BigUint64Array(Float64Array.from(a.values()).buffer), (b) => b.toString(16));
+const canonical = (s: string) => (s.startsWith("7ff8") || s.startsWith("fff8") ? "nan" : s); // NaN payloads are not specified
+
+function bothWays(run: () => NDArray): [string[], string[]] {
+  const compiled = run();
+  kernels.setCompiledLoops(false);
+  try {
+    return [bits(compiled).map(canonical), bits(run()).map(canonical)];
+  } finally {
+    kernels.setCompiledLoops(true);
+  }
+}
+
+afterEach(() => kernels.setCompiledLoops(true));
+
+describe("compiled loops equal the callback loops bit for bit", () => {
+  it.each(unary)("%s", (name) => {
+    fc.assert(
+      fc.property(pairArb, (pairs) => {
+        const x = new NDArray(Float64Array.from(pairs, ([v]) => v), [pairs.length]);
+        const [a, b] = bothWays(() => (kernels[name] as (x: NDArray) => NDArray)(x));
+        expect(a).toEqual(b);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each(binary)("%s", (name) => {
+    fc.assert(
+      fc.property(pairArb, (pairs) => {
+        const x = new NDArray(Float64Array.from(pairs, ([v]) => v), [pairs.length]);
+        const y = new NDArray(Float64Array.from(pairs, ([, v]) => v), [pairs.length]);
+        const [a, b] = bothWays(() => (kernels[name] as (a: NDArray, b: NDArray) => NDArray)(x, y));
+        expect(a).toEqual(b);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("ReLU's branch-free loops keep PyTorch's select semantics", () => {
+  it("relu: NaN stays NaN, −∞ and −0 give +0", () => {
+    const out = kernels.relu(new NDArray(Float64Array.from(special), [special.length])).values();
+    special.forEach((v, i) => expect(Object.is(out[i], v > 0 ? v : Number.isNaN(v) ? Number.NaN : 0)).toBe(true));
+  });
+
+  it("passWherePositive: a closed gate gives +0 even for an infinite or NaN gradient", () => {
+    for (const g of special) {
+      const gate = new NDArray(Float64Array.from(special), [special.length]);
+      const out = kernels.passWherePositive(new NDArray(new Float64Array(special.length).fill(g), [special.length]), gate).values();
+      special.forEach((y, i) => {
+        const expected = y > 0 ? (Object.is(g, -0) ? 0 : g) : 0;
+        expect(Object.is(out[i], expected)).toBe(true);
+      });
+    }
+  });
+});
