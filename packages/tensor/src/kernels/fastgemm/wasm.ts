@@ -4,7 +4,7 @@ import type { StridedMatrix } from "./strided-matrix.js";
 /** The exports of gemm.wat. */
 interface GemmExports {
   memory: WebAssembly.Memory;
-  gemm(mp: number, np: number, k: number, a: number, aRowBytes: number, aColBytes: number, b: number, c: number): void;
+  gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, b: number, bRowBytes: number, c: number, cRowBytes: number): void;
 }
 
 let exports: GemmExports | null | undefined;
@@ -41,61 +41,73 @@ function heap(kernel: GemmExports, doubles: number): Float64Array {
   return new Float64Array(kernel.memory.buffer);
 }
 
+// Rows of a few dozen values copy faster in a loop than through `subarray` + `set`, which
+// allocate a view per row (measured: 900 rows of 50 took 3× longer). Long runs use `set`.
+const LOOP_COPY_BELOW = 64;
+
+function copyRun(dst: Float64Array, at: number, src: Float64Array, from: number, length: number): void {
+  if (length < LOOP_COPY_BELOW) for (let i = 0; i < length; i++) dst[at + i] = src[from + i]!;
+  else dst.set(src.subarray(from, from + length), at);
+}
+
 /**
- * C[m×n] = A[m×k]·B[k×n] on the SIMD kernel: copies strided A and B into its memory as
- * row-major blocks padded to multiples of 4 (zeros in the padding), runs the kernel, and copies C out
- * into contiguous rows of `c` at `cOffset`. Sums each element over k in order, like the
- * scalar reference. Returns false (having done nothing) when the kernel is unavailable.
+ * Copies A into the kernel's memory at `start` in the layout that copies fastest: one block
+ * when it is contiguous row-major or contiguous transposed (Aᵀ in a weight gradient), else
+ * row by row or column by column. Returns the byte strides the kernel reads it with.
+ */
+function packA(memory: Float64Array, start: number, m: number, k: number, a: StridedMatrix): [rowBytes: number, colBytes: number] {
+  const { data, offset, rowStride, colStride } = a;
+  if (rowStride === 1 && colStride !== 1) {
+    if (colStride === m) copyRun(memory, start, data, offset, m * k);
+    else for (let p = 0; p < k; p++) copyRun(memory, start + p * m, data, offset + p * colStride, m);
+    return [8, m * 8];
+  }
+  if (colStride === 1 && rowStride === k) copyRun(memory, start, data, offset, m * k);
+  else {
+    for (let i = 0; i < m; i++) {
+      const row = start + i * k;
+      const q0 = offset + i * rowStride;
+      if (colStride === 1) copyRun(memory, row, data, q0, k);
+      else for (let p = 0, q = q0; p < k; p++, q += colStride) memory[row + p] = data[q]!;
+    }
+  }
+  return [k * 8, 8];
+}
+
+/** Copies B into the kernel's memory at `start` as k rows of n: one block when it already is. */
+function packB(memory: Float64Array, start: number, k: number, n: number, b: StridedMatrix): void {
+  const { data, offset, rowStride, colStride } = b;
+  if (colStride === 1 && rowStride === n) {
+    copyRun(memory, start, data, offset, k * n);
+  } else if (colStride === 1) {
+    for (let p = 0; p < k; p++) copyRun(memory, start + p * n, data, offset + p * rowStride, n);
+  } else {
+    // Transposed (Wᵀ in a dense layer): read the source in order, write with a stride.
+    for (let j = 0; j < n; j++) {
+      for (let p = 0, q = offset + j * colStride; p < k; p++, q += rowStride) memory[start + p * n + j] = data[q]!;
+    }
+  }
+}
+
+/**
+ * C[m×n] = A[m×k]·B[k×n] on the SIMD kernel: copies A and B into its memory (in one block
+ * each when their layout allows), runs the kernel, and copies C out into contiguous rows
+ * of `c` at `cOffset`. Sums each element over k in order, like the scalar reference.
+ * Returns false (having done nothing) when the kernel is unavailable.
  */
 export function gemmWasm(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number): boolean {
-  const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = matrixA;
-  const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = matrixB;
   const kernel = load();
   if (!kernel) return false;
-  const mp = (m + 3) & ~3;
-  const np = (n + 3) & ~3;
+  // Edge tiles read up to 3 rows of A and 3 columns of B past the end: keep that slack
+  // inside memory (its values only reach elements of C that are never stored).
   const aStart = 0;
-  const bStart = mp * k;
-  const cStart = bStart + k * np;
-  const memory = heap(kernel, cStart + mp * np);
-  // A keeps the layout that copies in blocks: a transposed view (columns contiguous, as
-  // Aᵀ in a weight gradient) is stored column by column, anything else row by row.
-  let aRowBytes: number;
-  let aColBytes: number;
-  if (aRowStride === 1 && aColStride !== 1) {
-    for (let p = 0; p < k; p++) {
-      const q0 = aOffset + p * aColStride;
-      memory.set(a.subarray(q0, q0 + m), aStart + p * mp);
-      if (mp > m) memory.fill(0, aStart + p * mp + m, aStart + (p + 1) * mp);
-    }
-    aRowBytes = 8;
-    aColBytes = mp * 8;
-  } else {
-    if (aColStride === 1 && aRowStride === k) memory.set(a.subarray(aOffset, aOffset + m * k), aStart);
-    else {
-      for (let i = 0; i < m; i++) {
-        const row = aStart + i * k;
-        const q0 = aOffset + i * aRowStride;
-        if (aColStride === 1) memory.set(a.subarray(q0, q0 + k), row);
-        else for (let p = 0, q = q0; p < k; p++, q += aColStride) memory[row + p] = a[q]!;
-      }
-    }
-    memory.fill(0, aStart + m * k, aStart + mp * k);
-    aRowBytes = k * 8;
-    aColBytes = 8;
-  }
-  // B row-major with rows padded to np by zeros.
-  if (bColStride === 1 && bRowStride === n && np === n) memory.set(b.subarray(bOffset, bOffset + k * n), bStart);
-  else for (let p = 0; p < k; p++) {
-    const row = bStart + p * np;
-    const q0 = bOffset + p * bRowStride;
-    if (bColStride === 1) memory.set(b.subarray(q0, q0 + n), row);
-    else for (let j = 0, q = q0; j < n; j++, q += bColStride) memory[row + j] = b[q]!;
-    if (np > n) memory.fill(0, row + n, row + np);
-  }
-  kernel.gemm(mp, np, k, aStart * 8, aRowBytes, aColBytes, bStart * 8, cStart * 8);
-  const out = new Float64Array(kernel.memory.buffer);
-  if (np === n) c.set(out.subarray(cStart, cStart + m * n), cOffset);
-  else for (let i = 0; i < m; i++) c.set(out.subarray(cStart + i * np, cStart + i * np + n), cOffset + i * n);
+  const bStart = aStart + m * k + 3 * k + 4;
+  const cStart = bStart + k * n + 4;
+  const memory = heap(kernel, cStart + m * n);
+  const [aRowBytes, aColBytes] = packA(memory, aStart, m, k, matrixA);
+  packB(memory, bStart, k, n, matrixB);
+  kernel.gemm(m, n, k, aStart * 8, aRowBytes, aColBytes, bStart * 8, n * 8, cStart * 8, n * 8);
+  const out = new Float64Array(kernel.memory.buffer, cStart * 8, m * n);
+  c.set(out, cOffset);
   return true;
 }
