@@ -69,3 +69,16 @@ describe("ReLU's branch-free loops keep PyTorch's select semantics", () => {
     }
   });
 });
+
+describe("sums over leading dimensions add row after row", () => {
+  it("equal a one-row-at-a-time sum bit for bit, for any row count", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 13 }), fc.integer({ min: 1, max: 7 }), fc.array(valueArb, { minLength: 91, maxLength: 91 }), (rows, width, pool) => {
+        const x = new NDArray(Float64Array.from({ length: rows * width }, (_, i) => pool[i % pool.length]!), [rows, width]);
+        const expected = new Array<number>(width).fill(0);
+        for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) expected[j]! += x.get(r, j);
+        expect(bits(kernels.sum(x, 0)).map(canonical)).toEqual(bits(new NDArray(Float64Array.from(expected), [width])).map(canonical));
+      }),
+    );
+  });
+});

@@ -17,14 +17,14 @@ function operand(g: Generator, rows: number, cols: number, layout: Layout): NDAr
   return g.normalArray([rows, cols]);
 }
 
-function run(kernel: "wasm" | "reference", a: NDArray, b: NDArray): Float64Array {
+function run(kernel: "wasm" | "reference", a: NDArray, b: NDArray, bias?: Float64Array): Float64Array {
   const [m, k] = a.shape as [number, number];
   const n = b.shape[1]!;
   const c = new Float64Array(m * n).fill(Number.NaN);
   const left = { data: a.data, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! };
   const right = { data: b.data, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! };
-  if (kernel === "wasm") expect(gemmWasm(m, n, k, left, right, c, 0)).toBe(true);
-  else gemmReference(m, n, k, left, right, c, 0);
+  if (kernel === "wasm") expect(gemmWasm(m, n, k, left, right, c, 0, bias)).toBe(true);
+  else gemmReference(m, n, k, left, right, c, 0, bias);
   return c;
 }
 
@@ -57,17 +57,35 @@ describe("WebAssembly SIMD GEMM", () => {
     expect(run("wasm", ...small)).toEqual(before);
   });
 
+  it("adds a bias after each sum, bit for bit with the reference and with matmul then add", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 40 }), layoutArb, fc.integer(), (m, k, n, la, seed) => {
+        const g = new Generator(seed);
+        const x = operand(g, m, k, la);
+        const weight = g.normalArray([n, k]);
+        const bias = g.normalArray([n]);
+        const fast = run("wasm", x, weight.transpose(0, 1), bias.data);
+        expect(fast).toEqual(run("reference", x, weight.transpose(0, 1), bias.data));
+        const composite = kernels.add(kernels.matmul(x, weight.transpose(0, 1)), bias);
+        expect(kernels.linear(x, weight, bias).toArray()).toEqual(composite.toArray());
+        expect(Array.from(fast)).toEqual((composite.toArray() as number[][]).flat());
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("edge tiles' reads past the operands never reach C, even when memory is left full of NaN", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 1, max: 23 }), layoutArb, layoutArb, fc.integer(), (m, k, n, la, lb, seed) => {
         const poison = NDArray.full([64, 64], Number.NaN);
-        run("wasm", poison, poison); // fills the kernel's A, B and C regions with NaN
+        run("wasm", poison, poison, poison.data.subarray(0, 64)); // fills the kernel's memory with NaN
         const g = new Generator(seed);
         const a = operand(g, m, k, la);
         const b = operand(g, k, n, lb);
-        const c = run("wasm", a, b);
+        const bias = seed % 2 === 0 ? g.normalArray([n]).data : undefined;
+        const c = run("wasm", a, b, bias);
         expect(c.every(Number.isFinite)).toBe(true);
-        expect(c).toEqual(run("reference", a, b));
+        expect(c).toEqual(run("reference", a, b, bias));
       }),
       { numRuns: 100 },
     );

@@ -54,7 +54,14 @@ export function sum(x: NDArray, dims?: Dims, keepdim = false): NDArray {
     const width = sizeOf(x.shape.slice(reduced.length));
     const out = new Float64Array(width);
     const src = x.data;
-    for (let r = 0, p = x.offset; r < rows; r++) for (let j = 0; j < width; j++) out[j]! += src[p++]!;
+    // Four rows per pass halve the loads and stores of `out`; the additions still happen
+    // row after row, so the sums round exactly as one row at a time.
+    let r = 0;
+    let p = x.offset;
+    for (; r + 4 <= rows; r += 4, p += 4 * width) {
+      for (let j = 0, q = p; j < width; j++, q++) out[j] = out[j]! + src[q]! + src[q + width]! + src[q + 2 * width]! + src[q + 3 * width]!;
+    }
+    for (; r < rows; r++, p += width) for (let j = 0; j < width; j++) out[j]! += src[p + j]!;
     const shape = keepdim ? x.shape.map((s, i) => (i < reduced.length ? 1 : s)) : x.shape.slice(reduced.length);
     return new NDArray(out, shape);
   }

@@ -4,7 +4,9 @@
 ;;   A: m×k, element (i, p) at byte a + i·aRowBytes + p·aColBytes (row-major or
 ;;      transposed, whichever the source already is),
 ;;   B: k×n, element (p, j) at byte b + p·bRowBytes + j·8,
-;;   C: m×n, element (i, j) at byte c + i·cRowBytes + j·8.
+;;   C: m×n, element (i, j) at byte c + i·cRowBytes + j·8,
+;;   bias: n values at byte `bias`, added to each row of C after its sum when hasBias ≠ 0
+;;      (sum first, then bias: the order of a dense layer's x·Wᵀ + b).
 ;; Tiles at the bottom and right edges still compute 4×4 (reading up to 3 rows of A and 3
 ;; columns of B past the edge, which the caller keeps inside memory) but store only the
 ;; elements inside C, so no operand needs padding. Each tile keeps 8 accumulators (4 rows ×
@@ -30,6 +32,7 @@
   (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $aRowBytes i32) (param $aColBytes i32)
     (param $b i32) (param $bRowBytes i32) (param $c i32) (param $cRowBytes i32)
+    (param $bias i32) (param $hasBias i32)
     (local $ib i32) (local $j i32) (local $p i32) (local $rows i32) (local $cols i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $cp i32)
     (local $panel i32)
@@ -84,6 +87,18 @@
                 (local.set $bp (i32.add (local.get $bp) (local.get $bRowBytes)))
                 (local.set $p (i32.sub (local.get $p) (i32.const 1)))
                 (br $loop_p)))
+            (if (local.get $hasBias)
+              (then
+                (local.set $b0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3)))))
+                (local.set $b1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3)))))
+                (local.set $c00 (f64x2.add (local.get $c00) (local.get $b0)))
+                (local.set $c01 (f64x2.add (local.get $c01) (local.get $b1)))
+                (local.set $c10 (f64x2.add (local.get $c10) (local.get $b0)))
+                (local.set $c11 (f64x2.add (local.get $c11) (local.get $b1)))
+                (local.set $c20 (f64x2.add (local.get $c20) (local.get $b0)))
+                (local.set $c21 (f64x2.add (local.get $c21) (local.get $b1)))
+                (local.set $c30 (f64x2.add (local.get $c30) (local.get $b0)))
+                (local.set $c31 (f64x2.add (local.get $c31) (local.get $b1)))))
             (local.set $cols (i32.sub (local.get $n) (local.get $j)))
             (local.set $cp (i32.add (local.get $c)
               (i32.add (i32.mul (local.get $ib) (local.get $cRowBytes)) (i32.shl (local.get $j) (i32.const 3)))))

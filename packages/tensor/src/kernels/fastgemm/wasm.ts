@@ -4,7 +4,7 @@ import type { StridedMatrix } from "./strided-matrix.js";
 /** The exports of gemm.wat. */
 interface GemmExports {
   memory: WebAssembly.Memory;
-  gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, b: number, bRowBytes: number, c: number, cRowBytes: number): void;
+  gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, b: number, bRowBytes: number, c: number, cRowBytes: number, bias: number, hasBias: number): void;
 }
 
 let exports: GemmExports | null | undefined;
@@ -90,23 +90,26 @@ function packB(memory: Float64Array, start: number, k: number, n: number, b: Str
 }
 
 /**
- * C[m×n] = A[m×k]·B[k×n] on the SIMD kernel: copies A and B into its memory (in one block
- * each when their layout allows), runs the kernel, and copies C out into contiguous rows
- * of `c` at `cOffset`. Sums each element over k in order, like the scalar reference.
- * Returns false (having done nothing) when the kernel is unavailable.
+ * C[m×n] = A[m×k]·B[k×n] (+ bias on every row) on the SIMD kernel: copies A and B into
+ * its memory (in one block each when their layout allows), runs the kernel, and copies C
+ * out into contiguous rows of `c` at `cOffset`. Sums each element over k in order, then
+ * adds its bias, like the scalar reference. Returns false (having done nothing) when the
+ * kernel is unavailable.
  */
-export function gemmWasm(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number): boolean {
+export function gemmWasm(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): boolean {
   const kernel = load();
   if (!kernel) return false;
-  // Edge tiles read up to 3 rows of A and 3 columns of B past the end: keep that slack
-  // inside memory (its values only reach elements of C that are never stored).
+  // Edge tiles read up to 3 rows of A and 3 columns of B (and of the bias) past the end:
+  // keep that slack inside memory (its values only reach elements of C never stored).
   const aStart = 0;
   const bStart = aStart + m * k + 3 * k + 4;
-  const cStart = bStart + k * n + 4;
+  const biasStart = bStart + k * n + 4;
+  const cStart = biasStart + n + 4;
   const memory = heap(kernel, cStart + m * n);
   const [aRowBytes, aColBytes] = packA(memory, aStart, m, k, matrixA);
   packB(memory, bStart, k, n, matrixB);
-  kernel.gemm(m, n, k, aStart * 8, aRowBytes, aColBytes, bStart * 8, n * 8, cStart * 8, n * 8);
+  if (bias) copyRun(memory, biasStart, bias, 0, n);
+  kernel.gemm(m, n, k, aStart * 8, aRowBytes, aColBytes, bStart * 8, n * 8, cStart * 8, n * 8, biasStart * 8, bias ? 1 : 0);
   const out = new Float64Array(kernel.memory.buffer, cStart * 8, m * n);
   c.set(out, cOffset);
   return true;
