@@ -47,6 +47,19 @@ describe("WebAssembly SIMD GEMM", () => {
     );
   });
 
+  it("equals the reference where B is packed in strips (m ≥ 64, B over 4096 values), any layout and edge", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 64, max: 90 }), fc.integer({ min: 60, max: 90 }), fc.integer({ min: 69, max: 90 }), layoutArb, layoutArb, fc.boolean(), fc.integer(), (m, k, n, la, lb, withBias, seed) => {
+        const g = new Generator(seed);
+        const a = operand(g, m, k, la);
+        const b = operand(g, k, n, lb);
+        const bias = withBias ? g.normalArray([n]).data : undefined;
+        expect(run("wasm", a, b, bias)).toEqual(run("reference", a, b, bias));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it("handles large products and keeps earlier results intact when its memory grows", () => {
     const g = new Generator(3);
     const small = [g.normalArray([8, 9]), g.normalArray([9, 10])] as const;

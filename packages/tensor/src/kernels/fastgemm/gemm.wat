@@ -3,7 +3,9 @@
 ;; one block where its layout allows:
 ;;   A: m×k, element (i, p) at byte a + i·aRowBytes + p·aColBytes (row-major or
 ;;      transposed, whichever the source already is),
-;;   B: k×n, element (p, j) at byte b + p·bRowBytes + j·8,
+;;   B: k×n, element (p, j) at byte b + p·bRowBytes + floor(j/4)·bStripBytes + (j mod 4)·8:
+;;      row-major (bStripBytes = 32) or packed in strips of 4 columns, each k×4 row-major
+;;      (bRowBytes = 32), so a tile reads its B values from consecutive addresses,
 ;;   C: m×n, element (i, j) at byte c + i·cRowBytes + j·8,
 ;;   bias: n values at byte `bias`, added to each row of C after its sum when hasBias ≠ 0
 ;;      (sum first, then bias: the order of a dense layer's x·Wᵀ + b).
@@ -31,7 +33,7 @@
 
   (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $aRowBytes i32) (param $aColBytes i32)
-    (param $b i32) (param $bRowBytes i32) (param $c i32) (param $cRowBytes i32)
+    (param $b i32) (param $bRowBytes i32) (param $bStripBytes i32) (param $c i32) (param $cRowBytes i32)
     (param $bias i32) (param $hasBias i32)
     (local $ib i32) (local $j i32) (local $p i32) (local $rows i32) (local $cols i32)
     (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bp i32) (local $cp i32)
@@ -61,7 +63,7 @@
             (local.set $a1 (i32.add (local.get $a0) (local.get $aRowBytes)))
             (local.set $a2 (i32.add (local.get $a1) (local.get $aRowBytes)))
             (local.set $a3 (i32.add (local.get $a2) (local.get $aRowBytes)))
-            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $bp (i32.add (local.get $b) (i32.mul (i32.shr_u (local.get $j) (i32.const 2)) (local.get $bStripBytes))))
             (local.set $p (local.get $k))
             (block $done_p
               (loop $loop_p
