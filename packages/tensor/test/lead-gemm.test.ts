@@ -47,7 +47,7 @@ describe("WebAssembly SIMD GEMM", () => {
     );
   });
 
-  it("equals the reference where B is packed in strips (m ≥ 64, B over 4096 values), any layout and edge", () => {
+  it("equals the reference where operands are packed in strips (tall transposed A, B re-read by ≥ 64 rows), any layout and edge", () => {
     fc.assert(
       fc.property(fc.integer({ min: 64, max: 90 }), fc.integer({ min: 60, max: 90 }), fc.integer({ min: 69, max: 90 }), layoutArb, layoutArb, fc.boolean(), fc.integer(), (m, k, n, la, lb, withBias, seed) => {
         const g = new Generator(seed);

@@ -1,8 +1,10 @@
 ;; C = A·B for float64 with WebAssembly SIMD (f64x2), one 4×4 tile of C at a time.
 ;; The caller (fastgemm/wasm.ts) copies the operands into this module's memory, each in
 ;; one block where its layout allows:
-;;   A: m×k, element (i, p) at byte a + i·aRowBytes + p·aColBytes (row-major or
-;;      transposed, whichever the source already is),
+;;   A: m×k, rows in panels of 4 starting aPanelBytes apart; element (i, p) at byte
+;;      a + floor(i/4)·aPanelBytes + (i mod 4)·aRowBytes + p·aColBytes: row-major,
+;;      transposed (whichever the source already is), or packed in strips of 4 rows,
+;;      each k×4 row-major,
 ;;   B: k×n, element (p, j) at byte b + p·bRowBytes + floor(j/4)·bStripBytes + (j mod 4)·8:
 ;;      row-major (bStripBytes = 32) or packed in strips of 4 columns, each k×4 row-major
 ;;      (bRowBytes = 32), so a tile reads its B values from consecutive addresses,
@@ -32,7 +34,7 @@
       (else (v128.store64_lane 0 (local.get $cp) (local.get $lo)))))
 
   (func (export "gemm") (param $m i32) (param $n i32) (param $k i32)
-    (param $a i32) (param $aRowBytes i32) (param $aColBytes i32)
+    (param $a i32) (param $aRowBytes i32) (param $aColBytes i32) (param $aPanelBytes i32)
     (param $b i32) (param $bRowBytes i32) (param $bStripBytes i32) (param $c i32) (param $cRowBytes i32)
     (param $bias i32) (param $hasBias i32)
     (local $ib i32) (local $j i32) (local $p i32) (local $rows i32) (local $cols i32)
@@ -136,5 +138,5 @@
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $loop_j)))
         (local.set $ib (i32.add (local.get $ib) (i32.const 4)))
-        (local.set $panel (i32.add (local.get $panel) (i32.shl (local.get $aRowBytes) (i32.const 2))))
+        (local.set $panel (i32.add (local.get $panel) (local.get $aPanelBytes)))
         (br $loop_i)))))
