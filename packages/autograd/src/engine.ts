@@ -2,7 +2,7 @@ import { NDArray, formatShape, sameShape } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { isAnomalyEnabled, withAnomalyMode } from "./anomaly-mode.js";
 import { withGradMode } from "./grad-mode.js";
-import { checkFinite, type Node } from "./node.js";
+import { beginScratchRun, checkFinite, claimScratch, type Node } from "./node.js";
 import { sumTo } from "./ops/shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -105,7 +105,19 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     pending.set(target, previous ? previous.add(g) : g);
   };
 
-  withGradMode(createGraph, () => {
+  // Writing a VJP's result into its incoming gradient is safe only when no one else can
+  // see that gradient: not while recording, capturing or tracing.
+  const reuse = !createGraph && !capture && !observer;
+
+  const endRun = beginScratchRun();
+  try {
+    withGradMode(createGraph, () => runNodes());
+  } finally {
+    endRun();
+  }
+  return captured;
+
+  function runNodes(): void {
     const order = topologicalOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
     // Check the whole graph before the first VJP, so a refused backward changes nothing.
     order.forEach(checkUsable);
@@ -120,7 +132,8 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       // In anomaly mode the VJP's own ops are not checked one by one: a NaN they produce is
       // reported below against this node, which is the op the user wrote.
       const anomaly = isAnomalyEnabled();
-      const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp(g, context)) : node.spec.vjp(g, context);
+      const info = { gradIsScratch: claimScratch(g) && reuse && !owner };
+      const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp(g, context, info)) : node.spec.vjp(g, context, info);
       const reducedDims: number[][] = [];
       const gradInputs = node.edges.map((edge, i) => {
         let gi = raw[i] ?? null;
@@ -141,8 +154,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       });
       if (!retainGraph) node.release();
     }
-  });
-  return captured;
+  }
 }
 
 /**

@@ -30,7 +30,7 @@ export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradcheckE
 export { traceBackward, type BackwardTrace, type TraceStep } from "./trace.js";
 export { toDot } from "./dot.js";
 export { toSvg, toHtml, type GraphPictureOptions } from "./graph-svg.js";
-export { defineOp, fusedUnlessRecording, Node, type Op, type OpSpec, type OpContext, type Edge } from "./node.js";
+export { defineOp, fusedUnlessRecording, Node, type Op, type OpSpec, type OpContext, type Edge, type VjpInfo } from "./node.js";
 export { runBackward, topologicalOrder, type BackwardOptions, type RunOptions, type VjpStep } from "./engine.js";
 export { AutogradError, GradcheckError, AnomalyError } from "./errors.js";
 export { ShapeError, DataError, TapegradError, manualSeed, Generator, NDArray } from "@tapegrad/tensor";

@@ -13,6 +13,17 @@ export interface OpContext<P> {
   readonly needsGrad: readonly boolean[];
 }
 
+/** What the engine tells a VJP about the gradient it receives. */
+export interface VjpInfo {
+  /**
+   * True when nothing but this VJP holds g's memory: it was made during this backward by
+   * a VJP that marked it as scratch (`scratchGradient`) and was sent to this node alone,
+   * and no trace, capture or recorded graph is watching. The VJP may then write its
+   * result into g instead of allocating.
+   */
+  readonly gradIsScratch: boolean;
+}
+
 /**
  * One op: its name, its forward (tensor kernels on arrays) and its vector-Jacobian
  * product (differentiable Tensor ops, so gradients of gradients work). The VJP may return
@@ -23,7 +34,7 @@ export interface OpSpec<P> {
   /** The VJP in mathematical notation, as traces show it, e.g. `∂a = g·b, ∂b = g·a`. */
   readonly rule: string;
   readonly forward: (inputs: readonly NDArray[], params: P) => NDArray;
-  readonly vjp: (g: Tensor, context: OpContext<P>) => readonly (Tensor | null)[];
+  readonly vjp: (g: Tensor, context: OpContext<P>, info: VjpInfo) => readonly (Tensor | null)[];
 }
 
 /** Where a node sends an input's gradient: to the node that made it, or into a leaf's `.grad`. */
@@ -110,6 +121,42 @@ export class Node {
  */
 export function fusedUnlessRecording(fused: () => NDArray, composite: () => Tensor): Tensor {
   return isGradEnabled() ? composite() : new Tensor(fused());
+}
+
+// Buffers of gradients that built-in VJPs made fresh during a plain backward, with the
+// backward run that made them. The engine takes the mark off when a node receives the
+// buffer (a mark lasts one hop) and lets the receiving VJP write in place only if the
+// mark was there and from the running backward. A VJP that passes g on unchanged (add,
+// reshape) never re-marks it, so an alias is never overwritten; a gradient that leaves a
+// backward (captured, or held by the user) can never be claimed by a later one.
+const scratch = new WeakMap<Float64Array, number>();
+let currentRun = 0;
+
+/** Starts a backward run's scratch marks, retiring every earlier mark. Returns a function ending the run. */
+export function beginScratchRun(): () => void {
+  currentRun++;
+  return () => {
+    currentRun++;
+  };
+}
+
+/**
+ * Marks a gradient a VJP just allocated (and keeps no other reference to) as scratch, so
+ * the VJP receiving it may overwrite it; a no-op while the backward is being recorded.
+ * Returns the gradient.
+ */
+export function scratchGradient(g: Tensor): Tensor {
+  if (!isGradEnabled()) scratch.set(g.array.data, currentRun);
+  return g;
+}
+
+/** Takes the scratch mark off g's buffer; true if it was marked in this run and g covers it exactly. */
+export function claimScratch(g: Tensor): boolean {
+  const data = g.array.data;
+  const run = scratch.get(data);
+  if (run === undefined) return false;
+  scratch.delete(data);
+  return run === currentRun && g.array.offset === 0 && data.length === g.size && g.array.isContiguous();
 }
 
 /** An op ready to call on tensors: `op([a, b], params)`. */

@@ -30,8 +30,8 @@ afterEach(() => kernels.setCompiledLoops(true));
 describe("compiled loops equal the callback loops bit for bit", () => {
   it.each(unary)("%s", (name) => {
     fc.assert(
-      fc.property(pairArb, (pairs) => {
-        const x = new NDArray(Float64Array.from(pairs, ([v]) => v), [pairs.length]);
+      fc.property(pairArb, fc.nat(3), (pairs, skip) => {
+        const x = new NDArray(Float64Array.from([...new Array<number>(skip).fill(7), ...pairs.map(([v]) => v)]), [skip + pairs.length]).narrow(0, skip, pairs.length);
         const [a, b] = bothWays(() => (kernels[name] as (x: NDArray) => NDArray)(x));
         expect(a).toEqual(b);
       }),
@@ -41,14 +41,32 @@ describe("compiled loops equal the callback loops bit for bit", () => {
 
   it.each(binary)("%s", (name) => {
     fc.assert(
-      fc.property(pairArb, (pairs) => {
-        const x = new NDArray(Float64Array.from(pairs, ([v]) => v), [pairs.length]);
-        const y = new NDArray(Float64Array.from(pairs, ([, v]) => v), [pairs.length]);
-        const [a, b] = bothWays(() => (kernels[name] as (a: NDArray, b: NDArray) => NDArray)(x, y));
+      fc.property(pairArb, fc.nat(3), fc.nat(3), (pairs, skipX, skipY) => {
+        // Views starting past the buffer's first element take the loops' offset path.
+        const x = new NDArray(Float64Array.from([...new Array<number>(skipX).fill(7), ...pairs.map(([v]) => v)]), [skipX + pairs.length]).narrow(0, skipX, pairs.length);
+        const y = new NDArray(Float64Array.from([...new Array<number>(skipY).fill(7), ...pairs.map(([, v]) => v)]), [skipY + pairs.length]).narrow(0, skipY, pairs.length);
+        const kernel = kernels[name] as (a: NDArray, b: NDArray, out?: NDArray) => NDArray;
+        const [a, b] = bothWays(() => kernel(x, y));
         expect(a).toEqual(b);
+        // Written into an output array, including in place over the first operand.
+        const [c] = bothWays(() => kernel(x, y, NDArray.zeros([pairs.length])));
+        expect(c).toEqual(a);
+        const [d] = bothWays(() => {
+          const own = x.clone();
+          return kernel(own, y, own);
+        });
+        expect(d).toEqual(a);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("refuses an output that does not fit or overlaps the second operand", () => {
+    const a = NDArray.from([1, 2, 3]);
+    const b = NDArray.from([4, 5, 6]);
+    expect(() => kernels.add(a, b, NDArray.zeros([4]))).toThrow(/add: out must be contiguous with the result's shape \[3\], got \[4\]/);
+    expect(() => kernels.add(a, b, b)).toThrow(/add: out may only share memory with the first operand/);
+    expect(() => kernels.add(NDArray.from([[1, 2], [3, 4]]).transpose(0, 1), NDArray.from([1, 1]), NDArray.from([[1, 2], [3, 4]]).transpose(0, 1))).toThrow(/not contiguous/);
   });
 });
 

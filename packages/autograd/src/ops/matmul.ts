@@ -1,5 +1,5 @@
 import { kernels } from "@tapegrad/tensor";
-import { defineOp } from "../node.js";
+import { defineOp, scratchGradient } from "../node.js";
 
 /**
  * Matrix product with PyTorch's 1-D and batched-broadcast rules. The VJP works on the
@@ -20,7 +20,7 @@ export const matmul = defineOp({
     let gb = needsGrad[1] ? a2.transpose(-1, -2).matmul(g2) : null;
     if (ga && a!.ndim === 1) ga = ga.squeeze(-2);
     if (gb && b!.ndim === 1) gb = gb.squeeze(-1);
-    return [ga, gb];
+    return [ga && scratchGradient(ga), gb && scratchGradient(gb)];
   },
 });
 
@@ -36,7 +36,7 @@ export const linearOp = defineOp({
     const out = w!.shape[0]!;
     const g2 = g.reshape(-1, out);
     return [
-      needsGrad[0] ? g.matmul(w!) : null,
+      needsGrad[0] ? scratchGradient(g.matmul(w!)) : null,
       needsGrad[1] ? g2.t().matmul(x!.reshape(-1, w!.shape[1]!)) : null,
       needsGrad[2] ? g2.sum(0) : null,
     ];

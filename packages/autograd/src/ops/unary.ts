@@ -1,5 +1,6 @@
 import { kernels } from "@tapegrad/tensor";
-import { defineOp, fusedUnlessRecording, type Op } from "../node.js";
+import { Tensor } from "../tensor.js";
+import { defineOp, fusedUnlessRecording, scratchGradient, type Op } from "../node.js";
 import { constant } from "./operand.js";
 
 /** −x */
@@ -55,11 +56,13 @@ export const tanh = defineOp({
   name: "tanh",
   rule: "∂x = g·(1 − y²)  (y = tanh x)",
   forward: ([x]) => kernels.tanh(x!),
-  vjp: (g, { output }) => [
-    fusedUnlessRecording(
-      () => kernels.tanhBackward(g.array, output.array),
-      () => g.mul(output.mul(output).neg().add(1)),
-    ),
+  vjp: (g, { output }, { gradIsScratch }) => [
+    gradIsScratch
+      ? scratchGradient(new Tensor(kernels.tanhBackward(g.array, output.array, g.array)))
+      : fusedUnlessRecording(
+          () => kernels.tanhBackward(g.array, output.array),
+          () => g.mul(output.mul(output).neg().add(1)),
+        ),
   ],
 });
 
@@ -68,11 +71,13 @@ export const sigmoid = defineOp({
   name: "sigmoid",
   rule: "∂x = g·y·(1 − y)  (y = σ(x))",
   forward: ([x]) => kernels.sigmoidKernel(x!),
-  vjp: (g, { output }) => [
-    fusedUnlessRecording(
-      () => kernels.sigmoidBackward(g.array, output.array),
-      () => g.mul(output).mul(output.neg().add(1)),
-    ),
+  vjp: (g, { output }, { gradIsScratch }) => [
+    gradIsScratch
+      ? scratchGradient(new Tensor(kernels.sigmoidBackward(g.array, output.array, g.array)))
+      : fusedUnlessRecording(
+          () => kernels.sigmoidBackward(g.array, output.array),
+          () => g.mul(output).mul(output.neg().add(1)),
+        ),
   ],
 });
 
@@ -89,7 +94,11 @@ export const relu = defineOp({
   name: "relu",
   rule: "∂x = g·[x > 0]",
   forward: ([x]) => kernels.relu(x!),
-  vjp: (g, { output }) => [passWherePositive([g, constant(output.array)], undefined)],
+  vjp: (g, { output }, { gradIsScratch }) => [
+    gradIsScratch
+      ? scratchGradient(new Tensor(kernels.passWherePositive(g.array, output.array, g.array)))
+      : passWherePositive([g, constant(output.array)], undefined),
+  ],
 });
 
 /** sin x */

@@ -2,7 +2,7 @@ import { ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
 import { advance, coalesce } from "./strided.js";
-import { binaryLoop, compiledLoopsEnabled, unaryLoop } from "./compile.js";
+import { binaryLoop, compiledLoopsEnabled, unaryLoop, type BinaryLoop } from "./compile.js";
 
 /** A function of one float64 value. */
 export type UnaryFn = (x: number) => number;
@@ -112,19 +112,45 @@ export function defineUnary(expression: string, fn: UnaryFn): (x: NDArray) => ND
 }
 
 /**
- * An elementwise op on two broadcast arrays: `expression` (in `x` and `y`) is compiled into
- * its own loop; `fn` computes the same value where compiling is not allowed.
- * @throws ShapeError naming `op` when the shapes do not broadcast.
+ * An elementwise op on two broadcast arrays, optionally writing into `out`.
+ * @see defineBinary
  */
-export function defineBinary(op: string, expression: string, fn: BinaryFn): (a: NDArray, b: NDArray) => NDArray {
+export type BinaryKernel = (a: NDArray, b: NDArray, out?: NDArray) => NDArray;
+
+/**
+ * An elementwise op on two broadcast arrays: `expression` (in `x` and `y`) is compiled into
+ * its own loop; `fn` computes the same value where compiling is not allowed. With `out`
+ * (contiguous, of the result's shape) the result is written there and `out` returned:
+ * `out` may be `a` itself when `a` is contiguous with that shape, as each element is read
+ * before it is written; it must not share memory with `b` or overlap `a` otherwise.
+ * @throws ShapeError naming `op` when the shapes do not broadcast or `out` does not fit.
+ */
+export function defineBinary(op: string, expression: string, fn: BinaryFn): BinaryKernel {
   const loop = binaryLoop(expression);
-  return (a, b) => {
-    if (!loop || !compiledLoopsEnabled()) return zip(a, b, fn, op);
+  return (a, b, out) => {
     const target = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
-    const out = new Float64Array(sizeOf(target));
-    loop(out, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
-    return new NDArray(out, target);
+    if (out !== undefined) return zipInto(op, a, b, out, target, loop, fn);
+    if (!loop || !compiledLoopsEnabled()) return zip(a, b, fn, op);
+    const values = new Float64Array(sizeOf(target));
+    loop(values, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
+    return new NDArray(values, target);
   };
+}
+
+function zipInto(op: string, a: NDArray, b: NDArray, out: NDArray, target: readonly number[], loop: BinaryLoop | null, fn: BinaryFn): NDArray {
+  if (!out.isContiguous() || !sameShape(out.shape, target)) {
+    throw new ShapeError(`${op}: out must be contiguous with the result's shape ${formatShape(target)}, got ${formatShape(out.shape)}${out.isContiguous() ? "" : " (not contiguous)"}`);
+  }
+  if (out.data === b.data || (out.data === a.data && !(a.isContiguous() && a.offset === out.offset && sameShape(a.shape, target)))) {
+    throw new ShapeError(`${op}: out may only share memory with the first operand, laid out exactly as the result`);
+  }
+  const values = out.offset === 0 && out.data.length === out.size ? out.data : out.data.subarray(out.offset, out.offset + out.size);
+  if (loop && compiledLoopsEnabled()) {
+    loop(values, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
+  } else {
+    values.set(zip(a, b, fn, op).data);
+  }
+  return out;
 }
 
 // Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000.
