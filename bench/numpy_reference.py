@@ -102,8 +102,10 @@ def build(case, rng):
         return lambda: a @ b
     x = rng.standard_normal(case["shape"])
     y = rng.standard_normal(case["otherShape"]) if "otherShape" in case else rng.standard_normal(case["shape"])
+    out = rng.standard_normal(case["shape"])
     return {
         "add": lambda: x + y,
+        "addOut": lambda: np.add(x, y, out=out),
         "mul": lambda: x * y,
         "exp": lambda: np.exp(x),
         "sum0": lambda: x.sum(0),

@@ -72,8 +72,10 @@ function matmulCase({ m, k, n, transposeA, transposeB }) {
 function elementwiseCase({ op, shape, otherShape }) {
   const x = randn(shape);
   const y = randn(otherShape ?? shape);
+  const out = randn(shape);
   return {
     add: () => kernels.add(x, y),
+    addOut: () => kernels.add(x, y, out),
     mul: () => kernels.mul(x, y),
     exp: () => kernels.exp(x),
     sum0: () => kernels.sum(x, 0),
@@ -96,6 +98,7 @@ const cases = [
   { name: "add 1e6", kind: "elementwise", op: "add", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   { name: "mul 1e6", kind: "elementwise", op: "mul", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   { name: "exp 1e6", kind: "elementwise", op: "exp", shape: [1000, 1000], repeats: r(50), warmup: 5 },
+  { name: "add 1e6 into an existing array (out=)", kind: "elementwise", op: "addOut", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   { name: "broadcast add [1000,1000]+[1000]", kind: "elementwise", op: "add", shape: [1000, 1000], otherShape: [1000], repeats: r(50), warmup: 5 },
   { name: "sum over axis 0 of [1000,1000]", kind: "elementwise", op: "sum0", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   { name: "sum over axis 1 of [1000,1000]", kind: "elementwise", op: "sum1", shape: [1000, 1000], repeats: r(50), warmup: 5 },
