@@ -51,18 +51,24 @@ export const abs = defineOp({
   vjp: (g, { inputs: [x] }) => [g.mul(constant(kernels.sign(x!.array)))],
 });
 
+/**
+ * A VJP of the form f(g, y) with y the op's output, computed by one fused kernel: written
+ * into g when the engine says g is scratch, else into a new array, or through the
+ * differentiable `composite` while the backward is recorded. Kernel and composite compute
+ * the same formula in the same order (tested bit for bit).
+ */
+function outputGradient(g: Tensor, output: Tensor, gradIsScratch: boolean, kernel: kernels.BinaryKernel, composite: () => Tensor): Tensor {
+  if (gradIsScratch) return scratchGradient(new Tensor(kernel(g.array, output.array, g.array)));
+  return fusedUnlessRecording(() => kernel(g.array, output.array), composite);
+}
+
 /** tanh x */
 export const tanh = defineOp({
   name: "tanh",
   rule: "∂x = g·(1 − y²)  (y = tanh x)",
   forward: ([x]) => kernels.tanh(x!),
   vjp: (g, { output }, { gradIsScratch }) => [
-    gradIsScratch
-      ? scratchGradient(new Tensor(kernels.tanhBackward(g.array, output.array, g.array)))
-      : fusedUnlessRecording(
-          () => kernels.tanhBackward(g.array, output.array),
-          () => g.mul(output.mul(output).neg().add(1)),
-        ),
+    outputGradient(g, output, gradIsScratch, kernels.tanhBackward, () => g.mul(output.mul(output).neg().add(1))),
   ],
 });
 
@@ -72,12 +78,7 @@ export const sigmoid = defineOp({
   rule: "∂x = g·y·(1 − y)  (y = σ(x))",
   forward: ([x]) => kernels.sigmoidKernel(x!),
   vjp: (g, { output }, { gradIsScratch }) => [
-    gradIsScratch
-      ? scratchGradient(new Tensor(kernels.sigmoidBackward(g.array, output.array, g.array)))
-      : fusedUnlessRecording(
-          () => kernels.sigmoidBackward(g.array, output.array),
-          () => g.mul(output).mul(output.neg().add(1)),
-        ),
+    outputGradient(g, output, gradIsScratch, kernels.sigmoidBackward, () => g.mul(output).mul(output.neg().add(1))),
   ],
 });
 
@@ -95,9 +96,7 @@ export const relu = defineOp({
   rule: "∂x = g·[x > 0]",
   forward: ([x]) => kernels.relu(x!),
   vjp: (g, { output }, { gradIsScratch }) => [
-    gradIsScratch
-      ? scratchGradient(new Tensor(kernels.passWherePositive(g.array, output.array, g.array)))
-      : passWherePositive([g, constant(output.array)], undefined),
+    outputGradient(g, output, gradIsScratch, kernels.passWherePositive, () => passWherePositive([g, constant(output.array)], undefined)),
   ],
 });
 
