@@ -11,38 +11,46 @@ const dist = fileURLToPath(new URL("../dist", import.meta.url));
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
 
+// CI installs Chromium and requires this test (TAPEGRAD_E2E=require); elsewhere it runs
+// when Chromium is installed and is skipped, with a warning, when it is not.
+const required = process.env.TAPEGRAD_E2E === "require";
+const haveBrowser = existsSync(executablePath);
+if (!haveBrowser && !required) {
+  console.warn(`playground e2e skipped: no Chromium at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
 let server: Server;
 let browser: Browser;
 let url: string;
 
-beforeAll(async () => {
-  if (!existsSync(join(dist, "index.html"))) throw new Error("playground: dist/ is missing; run pnpm build first");
-  if (!existsSync(executablePath)) throw new Error(`playground: no Chromium at ${executablePath}; apt-get install chromium (CI does)`);
-  server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
-    const file = join(dist, path === "/" ? "index.html" : path);
-    if (!file.startsWith(dist) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-}, 60_000);
+describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
+  beforeAll(async () => {
+    if (!existsSync(join(dist, "index.html"))) throw new Error("playground: dist/ is missing; run pnpm build first");
+    if (!existsSync(executablePath)) throw new Error(`playground: no Chromium at ${executablePath}; apt-get install chromium (CI does)`);
+    server = createServer((request, response) => {
+      const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+      const file = join(dist, path === "/" ? "index.html" : path);
+      if (!file.startsWith(dist) || !existsSync(file)) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    });
+  }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-});
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
 
-describe("playground in Chromium", () => {
   it("trains moons past 95% test accuracy and shows the backward pass", async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
     const errors: string[] = [];
