@@ -26,26 +26,22 @@ function unrolled(count: string, body: (at: string) => string): string {
   for (; i < ${count}; i++) { ${body("i")} }`;
 }
 
-function unaryContiguous(expression: string): string {
+/**
+ * The source of `contiguous(out, <arrays>, <offsets>, n)`: `expression` over `names`, read
+ * from `arrays` at their offsets, for n consecutive elements. Zero offsets (the common
+ * case) get a loop without the additions.
+ */
+function contiguousSource(arrays: readonly string[], names: readonly string[], expression: string): string {
+  const offsets = arrays.map((_, k) => `o${k}`);
+  const body = (shifted: boolean) => (at: string) =>
+    `const ${names.map((name, k) => `${name} = ${arrays[k]}[${shifted ? `${offsets[k]} + ` : ""}${at}]`).join(", ")}; out[${at}] = ${expression};`;
   return `
-function contiguous(out, src, p0, n) {
+function contiguous(out, ${arrays.join(", ")}, ${offsets.join(", ")}, n) {
   let t = 0;
-  if (p0 === 0) {
-    ${unrolled("n", (at) => `const v = src[${at}]; out[${at}] = ${expression};`)}
+  if (${offsets.map((o) => `${o} === 0`).join(" && ")}) {
+    ${unrolled("n", body(false))}
   } else {
-    ${unrolled("n", (at) => `const v = src[p0 + ${at}]; out[${at}] = ${expression};`)}
-  }
-}`;
-}
-
-function binaryContiguous(expression: string): string {
-  return `
-function contiguous(out, ad, bd, p0, q0, n) {
-  let t = 0;
-  if (p0 === 0 && q0 === 0) {
-    ${unrolled("n", (at) => `const x = ad[${at}], y = bd[${at}]; out[${at}] = ${expression};`)}
-  } else {
-    ${unrolled("n", (at) => `const x = ad[p0 + ${at}], y = bd[q0 + ${at}]; out[${at}] = ${expression};`)}
+    ${unrolled("n", body(true))}
   }
 }`;
 }
@@ -53,7 +49,7 @@ function contiguous(out, ad, bd, p0, q0, n) {
 function unarySource(expression: string): string {
   return `
 const { advance, coalesce } = helpers;
-${unaryContiguous(expression)}
+${contiguousSource(["src"], ["v"], expression)}
 return function unaryLoop(out, x) {
   let t = 0; // scratch for expressions that test a value once computed
   const src = x.data;
@@ -82,7 +78,7 @@ return function unaryLoop(out, x) {
 function binarySource(expression: string): string {
   return `
 const { advance, coalesce } = helpers;
-${binaryContiguous(expression)}
+${contiguousSource(["ad", "bd"], ["x", "y"], expression)}
 return function binaryLoop(out, a, b, fullShape, fullA, fullB) {
   let t = 0; // scratch for expressions that test a value once computed
   const ad = a.data;

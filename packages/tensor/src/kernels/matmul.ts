@@ -125,8 +125,9 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
 
 /**
  * y = x·Wᵀ + b, the forward of a dense layer, as one GEMM that adds the bias to each sum
- * before storing it (the order PyTorch's addmm rounds in): `[…, in] × [out, in] (+ [out]) → […, out]`. W is read
- * transposed through its strides; nothing is copied.
+ * before storing it (the order PyTorch's addmm rounds in):
+ * `[…, in] × [out, in] (+ [out]) → […, out]`. W is read transposed through its strides;
+ * nothing is copied.
  * @throws ShapeError when the sizes do not fit.
  */
 export function linear(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
