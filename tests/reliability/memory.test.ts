@@ -15,4 +15,15 @@ describe("memory", () => {
     expect(summary.samples.every((s) => s.liveNodes === summary.samples[0]!.liveNodes)).toBe(true);
     expect(Math.abs(summary.growthMB)).toBeLessThan(2);
   });
+
+  it("a graph keeps alive only what its VJPs declared they read", () => {
+    // 40 add/neg ops on 10⁶ values save nothing: only x (8 MB) and, after backward, its
+    // gradient stay alive. Before declared saves every activation did (328 MB).
+    const script = fileURLToPath(new URL("../../scripts/retained-memory.mjs", import.meta.url));
+    const run = spawnSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    const { beforeBackward, afterBackward } = JSON.parse(run.stdout) as { beforeBackward: number; afterBackward: number };
+    expect(beforeBackward).toBeLessThan(20);
+    expect(afterBackward).toBeLessThan(20);
+  });
 });

@@ -1,9 +1,8 @@
-import { NDArray, formatShape, sameShape } from "@tapegrad/tensor";
+import { NDArray, collectAllocations, formatShape, kernels, sameShape, type Storage } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
-import { isAnomalyEnabled, withAnomalyMode } from "./anomaly-mode.js";
-import { withGradMode } from "./grad-mode.js";
-import { beginScratchRun, checkFinite, claimScratch, type Node } from "./node.js";
-import { sumTo } from "./ops/shape.js";
+import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./modes.js";
+import type { GradHook, Node } from "./node.js";
+import { sumTo } from "./ops/broadcast.js";
 import { Tensor } from "./tensor.js";
 
 /** Options of `backward`, as in PyTorch. */
@@ -25,10 +24,13 @@ export interface VjpStep {
   readonly reducedDims: readonly (readonly number[])[];
 }
 
-/** Options of runBackward: backward's options plus capturing and observing. */
+/** Options of runBackward: backward's options plus returning gradients and observing. */
 export interface RunOptions extends BackwardOptions {
-  /** When given, gradients of these tensors are returned instead of accumulated into `.grad`. */
-  capture?: readonly Tensor[];
+  /**
+   * As torch.autograd.grad: return the gradients of these tensors instead of accumulating
+   * into `.grad`, and run only the nodes on a path to them.
+   */
+  inputs?: readonly Tensor[];
   /** Called after each VJP, in the order they run. */
   observer?: (step: VjpStep) => void;
 }
@@ -76,85 +78,191 @@ function broadcastDims(from: readonly number[], to: readonly number[]): number[]
   return dims;
 }
 
+/** True when `t` is the whole of its memory, contiguous from its start: safe to write in place. */
+function coversStorage(t: Tensor): boolean {
+  const a = t.array;
+  return a.offset === 0 && a.size === a.storage.length && a.isContiguous();
+}
+
 /**
- * The reverse sweep: seeds each root with its gradient, applies every VJP once in
- * reverse topological order, sums gradients of tensors used more than once, reduces
- * broadcast gradients to their input's shape, and accumulates into leaves (or captures
- * the requested gradients). Frees saved tensors unless `retainGraph`.
+ * Which nodes lie on a path from the roots to a requested tensor (torch.autograd.grad
+ * runs only those), and which of each node's edges lead there.
+ */
+function prune(order: readonly Node[], wantedNodes: ReadonlySet<Node>, wantedLeaves: ReadonlySet<Tensor>): Map<Node, boolean[]> {
+  const needed = new Map<Node, boolean[]>();
+  // Producers come after consumers in `order`, so walk it backwards.
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const edgesNeeded = node.edges.map((e) => e !== null && (e.node ? needed.has(e.node) : wantedLeaves.has(e.leaf!)));
+    if (wantedNodes.has(node) || edgesNeeded.some(Boolean)) needed.set(node, edgesNeeded);
+  }
+  return needed;
+}
+
+/** Runs a tensor's hooks in order; each may replace the gradient with one of the same shape. */
+function runHooks(hooks: readonly GradHook[], g: Tensor, what: string): Tensor {
+  for (const hook of hooks) {
+    const result = hook(g);
+    if (result === undefined) continue;
+    if (!(result instanceof Tensor) || !sameShape(result.shape, g.shape)) {
+      const got = result instanceof Tensor ? formatShape(result.shape) : typeof result;
+      throw new AutogradError(`hook on ${what}: returned ${got} where a gradient of shape ${formatShape(g.shape)} (or nothing) was expected`);
+    }
+    g = result;
+  }
+  return g;
+}
+
+/**
+ * The reverse sweep: seeds each root with its gradient, applies every VJP once in reverse
+ * topological order, sums gradients of tensors used more than once, reduces broadcast
+ * gradients to their input's shape, runs hooks, and accumulates once into each leaf (or
+ * returns the requested gradients). Frees saved tensors unless `retainGraph`.
+ *
+ * Memory: a gradient whose storage was born during one VJP and handed on once is owned
+ * by the engine. A VJP told it owns its incoming gradient may write into it; pending
+ * gradients are summed into an owned one; a leaf's first gradient is taken, not copied.
+ * Nothing is owned while a trace watches or the backward is recorded.
  */
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], options: RunOptions = {}): Map<Tensor, Tensor> {
-  const { retainGraph = false, createGraph = false, capture, observer } = options;
+  const { retainGraph = false, createGraph = false, observer } = options;
+  const requested = options.inputs;
   const captured = new Map<Tensor, Tensor>();
-  const captureLeaves = new Set<Tensor>();
-  const captureNodes = new Map<Node, Tensor>();
-  for (const t of capture ?? []) {
-    if (t.gradFn) captureNodes.set(t.gradFn, t);
-    else captureLeaves.add(t);
+  const wantedLeaves = new Set<Tensor>();
+  const wantedNodes = new Map<Node, Tensor>();
+  for (const t of requested ?? []) {
+    if (t.gradFn) wantedNodes.set(t.gradFn, t);
+    else wantedLeaves.add(t);
   }
+  const order = topologicalOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
+  const needed = requested ? prune(order, new Set(wantedNodes.keys()), wantedLeaves) : null;
+  const toRun = needed ? order.filter((n) => needed.has(n)) : order;
+  // Check the whole graph before the first VJP, so a refused backward changes nothing.
+  toRun.forEach(checkUsable);
+
+  const reuse = !createGraph && !observer;
+  const owned = new Set<Storage>();
   const pending = new Map<Node, Tensor>();
-  const deliver = (target: Tensor | Node, g: Tensor): void => {
-    if (target instanceof Tensor) {
-      if (capture) {
-        if (captureLeaves.has(target)) captured.set(target, captured.has(target) ? captured.get(target)!.add(g) : g);
-      } else {
-        target.accumulateGrad(g, createGraph);
+  const sinks = new Map<Tensor, Tensor>();
+
+  const sum = (previous: Tensor | undefined, g: Tensor): Tensor => {
+    if (previous === undefined) return g;
+    if (reuse) {
+      for (const [into, other] of [[previous, g], [g, previous]] as const) {
+        if (owned.has(into.array.storage) && sameShape(into.shape, other.shape)) {
+          kernels.add(into.array, other.array, into.array);
+          owned.delete(other.array.storage);
+          return into;
+        }
       }
-      return;
+      owned.delete(previous.array.storage);
+      owned.delete(g.array.storage);
+      const total = previous.add(g);
+      owned.add(total.array.storage);
+      return total;
     }
-    const previous = pending.get(target);
-    pending.set(target, previous ? previous.add(g) : g);
+    return previous.add(g);
+  };
+  const deliver = (edge: { node: Node | null; leaf: Tensor | null }, g: Tensor): void => {
+    if (edge.node) pending.set(edge.node, sum(pending.get(edge.node), g));
+    else if (!requested || wantedLeaves.has(edge.leaf!)) sinks.set(edge.leaf!, sum(sinks.get(edge.leaf!), g));
   };
 
-  // Writing a VJP's result into its incoming gradient is safe only when no one else can
-  // see that gradient: not while recording, capturing or tracing.
-  const reuse = !createGraph && !capture && !observer;
-
-  const endRun = beginScratchRun();
-  try {
-    withGradMode(createGraph, () => runNodes());
-  } finally {
-    endRun();
-  }
-  return captured;
-
-  function runNodes(): void {
-    const order = topologicalOrder(roots.flatMap((r) => (r.gradFn ? [r.gradFn] : [])));
-    // Check the whole graph before the first VJP, so a refused backward changes nothing.
-    order.forEach(checkUsable);
-    roots.forEach((root, i) => deliver(root.gradFn ?? root, rootGrads[i]!));
-    for (const node of order) {
-      const g = pending.get(node);
+  withGradMode(createGraph, () => {
+    roots.forEach((root, i) => deliver({ node: root.gradFn, leaf: root.gradFn ? null : root }, rootGrads[i]!));
+    for (const node of toRun) {
+      let g = pending.get(node);
       if (!g) continue;
       pending.delete(node);
-      const owner = captureNodes.get(node);
-      if (owner) captured.set(owner, g);
-      const context = node.context!;
-      // In anomaly mode the VJP's own ops are not checked one by one: a NaN they produce is
-      // reported below against this node, which is the op the user wrote.
+      let watched = false;
+      if (node.hooks) {
+        g = runHooks(node.hooks, g, node.describe());
+        watched = true;
+      }
+      const retained = node.retains?.deref();
+      if (retained) {
+        retained.grad = retained.grad === null ? g.clone() : retained.grad.add(g);
+      }
+      const wanted = wantedNodes.get(node);
+      if (wanted) {
+        captured.set(wanted, g);
+        watched = true;
+      }
+      const ownsGrad = owned.delete(g.array.storage) && !watched && coversStorage(g);
+      const needsGrad = needed?.get(node) ?? node.edges.map((e) => e !== null);
+      if (!needsGrad.includes(true)) {
+        if (!retainGraph) node.release();
+        continue;
+      }
+      const born = new Set<Storage>();
       const anomaly = isAnomalyEnabled();
-      const info = { gradIsScratch: claimScratch(g) && reuse && !owner };
-      const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp(g, context, info)) : node.spec.vjp(g, context, info);
-      const reducedDims: number[][] = [];
-      const gradInputs = node.edges.map((edge, i) => {
-        let gi = raw[i] ?? null;
-        reducedDims.push([]);
-        if (!edge || !gi) return null;
-        const shape = node.inputShapes[i]!;
-        if (!sameShape(gi.shape, shape)) {
-          reducedDims[i] = broadcastDims(gi.shape, shape);
-          gi = sumTo([gi], shape);
-        }
-        if (anomaly) checkFinite(gi.array, () => `${node.describe()}`, "backward", node.stack);
-        return gi;
+      const reducedDims: number[][] = node.edges.map(() => []);
+      const gradInputs = collectAllocations(born, () => {
+        // In anomaly mode the VJP's own ops are not checked one by one: a NaN they produce
+        // is reported below against this node, which is the op the user wrote.
+        const context = node.context(needsGrad);
+        const info = { ownsGrad };
+        const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp!(g!, context, info)) : node.spec.vjp!(g!, context, info);
+        return node.edges.map((edge, i) => {
+          let gi = raw[i] ?? null;
+          if (!edge || !needsGrad[i] || !gi) return null;
+          const shape = node.inputShapes[i]!;
+          if (!sameShape(gi.shape, shape)) {
+            reducedDims[i] = broadcastDims(gi.shape, shape);
+            gi = sumTo([gi], shape);
+          }
+          if (anomaly) checkFinite(gi.array, () => `${node.describe()}`, "backward", node.stack);
+          return gi;
+        });
       });
       observer?.({ node, gradOutput: g, gradInputs, reducedDims });
+      if (reuse) {
+        const uses = new Map<Storage, number>();
+        for (const gi of gradInputs) if (gi) uses.set(gi.array.storage, (uses.get(gi.array.storage) ?? 0) + 1);
+        for (const gi of gradInputs) {
+          const storage = gi?.array.storage;
+          if (storage && uses.get(storage) === 1 && (born.has(storage) || (ownsGrad && storage === g.array.storage)) && coversStorage(gi!)) {
+            owned.add(storage);
+          }
+        }
+      }
       node.edges.forEach((edge, i) => {
         const gi = gradInputs[i];
-        if (edge && gi) deliver(edge.node ?? edge.leaf!, gi);
+        if (edge && gi) deliver(edge, gi);
       });
       if (!retainGraph) node.release();
     }
+    for (let [leaf, g] of sinks) {
+      const hooks = leaf.leafHooks;
+      if (hooks) g = runHooks(hooks, g, `a leaf of shape ${formatShape(leaf.shape)}`);
+      if (requested) captured.set(leaf, g);
+      else accumulateGrad(leaf, g, reuse && !hooks && owned.has(g.array.storage) && coversStorage(g), createGraph);
+    }
+  });
+  return captured;
+}
+
+/**
+ * Adds one backward's gradient into a leaf's `.grad`, as PyTorch's AccumulateGrad: the
+ * first gradient is taken when the engine owns it (else copied, or cloned on the recorded
+ * graph under createGraph); later ones are added in place through `.grad`'s own strides,
+ * or out of place while recording or when `.grad` is a broadcast view or requires grad.
+ */
+function accumulateGrad(leaf: Tensor, g: Tensor, owned: boolean, createGraph: boolean): void {
+  const current = leaf.grad;
+  if (current === null) {
+    leaf.grad = createGraph ? g.clone() : owned ? g : new Tensor(g.array.clone());
+    return;
   }
+  const target = current.array;
+  const broadcastView = target.strides.some((s, i) => s === 0 && target.shape[i]! > 1);
+  if (createGraph || current.requiresGrad || broadcastView) {
+    leaf.grad = current.add(g);
+    return;
+  }
+  if (target.isContiguous()) kernels.add(target, g.array, target);
+  else kernels.writeInto(target, kernels.add(target, g.array));
+  current.bumpVersion();
 }
 
 /**
@@ -162,7 +270,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
  * backward, or one of them was modified in place after it was saved.
  */
 function checkUsable(node: Node): void {
-  if (node.context === null) {
+  if (node.released) {
     throw new AutogradError(
       `backward: the saved tensors of ${node.describe()} were already freed by an earlier backward(); ` +
         "pass { retainGraph: true } to the first backward() to run backward through the graph twice",

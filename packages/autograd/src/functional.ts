@@ -1,30 +1,37 @@
 import { NDArray } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { runBackward, seedGradient } from "./engine.js";
-import { isGradEnabled } from "./grad-mode.js";
+import { enableGrad, isGradEnabled } from "./modes.js";
 import { Tensor } from "./tensor.js";
 
 /** The gradient type of a function of `A`: one tensor for one input, else one per input. */
 export type Gradients<A extends Tensor[]> = A extends [Tensor] ? Tensor : Tensor[];
 
 /**
- * Gradients of `outputs` with respect to `inputs`, returned rather than accumulated into
- * `.grad` (as torch.autograd.grad). An input the outputs do not depend on gets zeros.
- * @throws AutogradError when an output does not require grad.
+ * Gradients of `outputs` with respect to `inputs` (one tensor or a list), returned as a
+ * list rather than accumulated into `.grad` (as torch.autograd.grad). Only the nodes on a
+ * path to the inputs run. An input the outputs do not depend on gets zeros.
+ * @throws AutogradError when an output does not require grad or an input is not a Tensor.
  */
 export function gradients(
   outputs: Tensor | readonly Tensor[],
-  inputs: readonly Tensor[],
-  options: { gradOutputs?: readonly Tensor[]; retainGraph?: boolean; createGraph?: boolean } = {},
+  inputs: Tensor | readonly Tensor[],
+  options: { gradOutputs?: Tensor | readonly Tensor[]; retainGraph?: boolean; createGraph?: boolean } = {},
 ): Tensor[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
-  const seeds = outs.map((o, i) => seedGradient(o, options.gradOutputs?.[i], "grad"));
+  const ins = inputs instanceof Tensor ? [inputs] : inputs;
+  if (!Array.isArray(ins)) throw new AutogradError("grad: inputs must be a Tensor or an array of Tensors");
+  ins.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new AutogradError(`grad: input ${i} is not a Tensor`);
+  });
+  const gradOutputs = options.gradOutputs instanceof Tensor ? [options.gradOutputs] : options.gradOutputs;
+  const seeds = outs.map((o, i) => seedGradient(o, gradOutputs?.[i], "grad"));
   const captured = runBackward(outs, seeds, {
     retainGraph: options.retainGraph ?? options.createGraph ?? false,
     createGraph: options.createGraph ?? false,
-    capture: inputs,
+    inputs: ins,
   });
-  return inputs.map((x) => captured.get(x) ?? new Tensor(NDArray.zeros(x.shape)));
+  return ins.map((x) => captured.get(x) ?? new Tensor(NDArray.zeros(x.shape)));
 }
 
 /**
@@ -39,8 +46,14 @@ function track(inputs: readonly Tensor[], op: string): { tracked: Tensor[]; nest
   return { tracked: inputs.map((x) => (x.requiresGrad ? x : x.detach().requiresGrad_(true))), nested };
 }
 
+// The transforms record f even inside noGrad, as torch.func.grad ignores an outer no_grad:
+// otherwise they would return zeros with no error.
 function evaluate(f: (...args: Tensor[]) => Tensor, inputs: readonly Tensor[], op: string): { value: Tensor; grads: Tensor[] } {
   const { tracked, nested } = track(inputs, op);
+  return enableGrad(() => differentiate(f, tracked, nested, op));
+}
+
+function differentiate(f: (...args: Tensor[]) => Tensor, tracked: Tensor[], nested: boolean, op: string): { value: Tensor; grads: Tensor[] } {
   const value = f(...tracked);
   if (!(value instanceof Tensor) || value.size !== 1) {
     throw new AutogradError(`${op}: f must return a one-element Tensor, got ${value instanceof Tensor ? `shape [${value.shape.join(",")}]` : typeof value}`);
@@ -92,6 +105,16 @@ export function vjp<I extends Tensor | Tensor[]>(
 ): VjpResult<I extends Tensor ? Tensor : Tensor[]> {
   const list = inputs instanceof Tensor ? [inputs] : (inputs as Tensor[]);
   const { tracked, nested } = track(list, "vjp");
+  return enableGrad(() => vjpOf(f, inputs, tracked, nested, cotangent));
+}
+
+function vjpOf<I extends Tensor | Tensor[]>(
+  f: (...args: Tensor[]) => Tensor,
+  inputs: I,
+  tracked: Tensor[],
+  nested: boolean,
+  cotangent: Tensor | undefined,
+): VjpResult<I extends Tensor ? Tensor : Tensor[]> {
   const output = f(...tracked);
   if (!(output instanceof Tensor)) throw new AutogradError("vjp: f must return a Tensor");
   let grads: Tensor[];

@@ -1,7 +1,7 @@
 import { NDArray, formatShape } from "@tapegrad/tensor";
 import { AutogradError, GradcheckError } from "./errors.js";
 import { gradients } from "./functional.js";
-import { noGrad } from "./grad-mode.js";
+import { noGrad } from "./modes.js";
 import { Tensor } from "./tensor.js";
 
 /** Tolerances of gradcheck: an element passes when |analytic − numeric| ≤ atol + rtol·|numeric|. */

@@ -11,9 +11,10 @@ import {
 } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { runBackward, seedGradient, type BackwardOptions } from "./engine.js";
-import { isGradEnabled } from "./grad-mode.js";
-import type { Node } from "./node.js";
+import { isGradEnabled } from "./modes.js";
+import type { GradHook, Node } from "./node.js";
 import * as arithmetic from "./ops/arithmetic.js";
+import * as compare from "./ops/compare.js";
 import { matmul } from "./ops/matmul.js";
 import { toTensor, type Operand } from "./ops/operand.js";
 import * as reduce from "./ops/reduce.js";
@@ -36,8 +37,8 @@ export class Tensor {
   private requires: boolean;
   private gradient: Tensor | null = null;
   private node: Node | null = null;
-  /** Shared by every tensor viewing the same memory, as PyTorch's version counter. */
-  private versionBox: { count: number } = { count: 0 };
+  /** @internal Hooks of a leaf, run by the engine on its summed gradient before accumulation. */
+  leafHooks: GradHook[] | null = null;
 
   /** Wraps an NDArray without copying. */
   constructor(array: NDArray, options: TensorOptions = {}) {
@@ -77,8 +78,13 @@ export class Tensor {
     return this;
   }
 
-  /** The accumulated gradient of a leaf after backward; null until then. */
+  /**
+   * The accumulated gradient of a leaf after backward; null until then. A non-leaf has one
+   * only after `retainGrad()`: reading it otherwise warns once, as PyTorch does, because a
+   * null there usually means a manual update turned a parameter into a non-leaf.
+   */
   get grad(): Tensor | null {
+    if (this.gradient === null && this.node !== null && this.node.retains?.deref() !== this) warnNonLeafGrad(this);
     return this.gradient;
   }
   /** @throws AutogradError when the new gradient's shape differs from this tensor's. */
@@ -98,14 +104,12 @@ export class Tensor {
   get isLeaf(): boolean {
     return this.node === null;
   }
-  /** Counts in-place changes, so backward can refuse gradients computed from stale values. */
+  /**
+   * Counts in-place changes to this tensor's memory (through any view of it), so backward
+   * can refuse gradients computed from stale values.
+   */
   get version(): number {
-    return this.versionBox.count;
-  }
-
-  /** @internal Makes this tensor (a view of `base`'s memory) count in-place changes with base. */
-  shareVersion(base: Tensor): void {
-    this.versionBox = base.versionBox;
+    return this.array.storage.version;
   }
 
   /** @internal Links a freshly made output to the node that produced it. */
@@ -114,26 +118,46 @@ export class Tensor {
     this.requires = true;
   }
 
-  /** @internal Adds a gradient into `.grad`, copying so `.grad` owns contiguous memory. */
-  accumulateGrad(g: Tensor, keepGraph: boolean): void {
-    if (keepGraph) {
-      this.gradient = this.gradient === null ? g : this.gradient.add(g);
-      return;
-    }
-    if (this.gradient === null || this.gradient.requiresGrad) {
-      const owned = new Tensor(g.array.clone());
-      this.gradient = this.gradient === null ? owned : new Tensor(kernels.add(this.gradient.array, owned.array));
-      return;
-    }
-    const target = this.gradient.array;
-    const add = kernels.add(target, g.array);
-    target.data.set(add.data, 0);
-    this.gradient.bumpVersion();
-  }
-
   /** @internal Marks an in-place change. */
   bumpVersion(): void {
-    this.versionBox.count++;
+    this.array.storage.version++;
+  }
+
+  /**
+   * Registers a hook that sees this tensor's gradient during every backward (summed over
+   * all its uses) and may return a replacement of the same shape, as torch.Tensor.register_hook.
+   * On a leaf it runs before the gradient is accumulated into `.grad`.
+   * @returns a handle whose `remove()` unregisters the hook.
+   * @throws AutogradError on a tensor that does not require grad.
+   */
+  registerHook(hook: GradHook): { remove(): void } {
+    if (typeof hook !== "function") throw new AutogradError("registerHook: expected a function (grad) => Tensor | void");
+    if (!this.requires) {
+      throw new AutogradError(`registerHook: cannot register a hook on a tensor of shape ${formatShape(this.shape)} that does not require grad`);
+    }
+    const list = this.node ? (this.node.hooks ??= []) : (this.leafHooks ??= []);
+    list.push(hook);
+    return {
+      remove: () => {
+        const at = list.indexOf(hook);
+        if (at >= 0) list.splice(at, 1);
+      },
+    };
+  }
+
+  /**
+   * Keeps this non-leaf's gradient in `.grad` after backward (accumulating across
+   * backwards), as torch.Tensor.retain_grad. A no-op on leaves, which keep theirs anyway.
+   * @throws AutogradError on a tensor that does not require grad.
+   */
+  retainGrad(): void {
+    if (!this.requires) throw new AutogradError(`retainGrad: the tensor of shape ${formatShape(this.shape)} does not require grad`);
+    if (this.node) this.node.retains = new WeakRef(this);
+  }
+
+  /** True for a non-leaf that called `retainGrad()`. */
+  get retainsGrad(): boolean {
+    return this.node !== null && this.node.retains?.deref() === this;
   }
 
   /**
@@ -165,9 +189,7 @@ export class Tensor {
   }
   /** The same values (shared memory) cut from the graph: a leaf that requires no grad. */
   detach(): Tensor {
-    const out = new Tensor(this.array);
-    out.versionBox = this.versionBox;
-    return out;
+    return new Tensor(this.array);
   }
   /** A copy with its own memory; gradients flow back through it. */
   clone(): Tensor {
@@ -286,7 +308,8 @@ export class Tensor {
   /** Transpose of a 2-D tensor (≤ 2-D tensors are returned as they are for 0/1-D). */
   t(): Tensor {
     if (this.ndim > 2) throw new AutogradError(`t: expects a tensor with at most 2 dimensions, got ${formatShape(this.shape)}; use transpose`);
-    return this.ndim < 2 ? this : this.transpose(0, 1);
+    // A fresh view even when nothing moves, so a hook on the result never lands on this tensor.
+    return this.ndim < 2 ? shapeOps.permute([this], this.shape.map((_, i) => i)) : this.transpose(0, 1);
   }
 
   /** Sum over `dim` (all dimensions by default). */
@@ -324,11 +347,11 @@ export class Tensor {
   }
   /** Index of the largest value along `dim` (of the flattened tensor when omitted); no gradient. */
   argmax(dim?: number, keepdim = false): Tensor {
-    return new Tensor(kernels.argmax(this.array, dim, keepdim));
+    return compare.argmax([this], { dim, keepdim });
   }
   /** Index of the smallest value along `dim` (of the flattened tensor when omitted); no gradient. */
   argmin(dim?: number, keepdim = false): Tensor {
-    return new Tensor(kernels.argmin(this.array, dim, keepdim));
+    return compare.argmin([this], { dim, keepdim });
   }
 
   /**
@@ -346,7 +369,6 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor {
     const a = normalizeDim(dim0, this.ndim, "transpose");
     const b = normalizeDim(dim1, this.ndim, "transpose");
-    if (this.ndim < 2 || a === b) return this;
     return shapeOps.transpose([this], [a, b]);
   }
   /**
@@ -373,7 +395,7 @@ export class Tensor {
    */
   expand(...shape: ShapeArgs): Tensor {
     const target = this.array.expand(shapeFromArgs(shape)).shape;
-    return sameShape(target, this.shape) ? this : shapeOps.expand([this], target);
+    return shapeOps.expand([this], target);
   }
   /** Broadcasts to another tensor's shape. */
   expandAs(other: Tensor): Tensor {
@@ -396,27 +418,27 @@ export class Tensor {
 
   /** 1 where this > other, else 0; no gradient. */
   gt(other: Operand): Tensor {
-    return new Tensor(kernels.gt(this.array, toTensor(other, "gt").array));
+    return compare.gt([this, toTensor(other, "gt")], undefined);
   }
   /** 1 where this < other, else 0; no gradient. */
   lt(other: Operand): Tensor {
-    return new Tensor(kernels.lt(this.array, toTensor(other, "lt").array));
+    return compare.lt([this, toTensor(other, "lt")], undefined);
   }
   /** 1 where this ≥ other, else 0; no gradient. */
   ge(other: Operand): Tensor {
-    return new Tensor(kernels.ge(this.array, toTensor(other, "ge").array));
+    return compare.ge([this, toTensor(other, "ge")], undefined);
   }
   /** 1 where this ≤ other, else 0; no gradient. */
   le(other: Operand): Tensor {
-    return new Tensor(kernels.le(this.array, toTensor(other, "le").array));
+    return compare.le([this, toTensor(other, "le")], undefined);
   }
   /** 1 where this = other, else 0; no gradient. */
   eq(other: Operand): Tensor {
-    return new Tensor(kernels.eq(this.array, toTensor(other, "eq").array));
+    return compare.eq([this, toTensor(other, "eq")], undefined);
   }
   /** 1 where this ≠ other, else 0; no gradient. */
   ne(other: Operand): Tensor {
-    return new Tensor(kernels.ne(this.array, toTensor(other, "ne").array));
+    return compare.ne([this, toTensor(other, "ne")], undefined);
   }
 
   /**
@@ -440,7 +462,7 @@ export class Tensor {
       throw new AutogradError(`${op}: result of shape ${formatShape(values.shape)} does not fit in place into ${formatShape(this.shape)}`);
     }
     kernels.writeInto(this.array, values);
-    this.versionBox.count++;
+    this.bumpVersion();
     return this;
   }
 
@@ -480,4 +502,17 @@ export class Tensor {
     const grad = this.node ? `, gradFn=${this.node.name}` : this.requires ? ", requiresGrad=true" : "";
     return `Tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}${grad})`;
   }
+}
+
+let warnedNonLeafGrad = false;
+
+/** Warns once per process, as PyTorch does, that a non-leaf's `.grad` stays null. */
+function warnNonLeafGrad(t: Tensor): void {
+  if (warnedNonLeafGrad) return;
+  warnedNonLeafGrad = true;
+  console.warn(
+    `tapegrad: reading .grad of a non-leaf tensor (shape ${formatShape(t.shape)}, made by ${t.gradFn!.name}): it stays null, ` +
+      "because backward fills .grad of leaves only. Call retainGrad() on it before backward to keep its gradient; " +
+      "if it is a parameter updated by hand (w = w.sub(...)), update it in place inside noGrad (w.sub_(...)) so it stays a leaf",
+  );
 }

@@ -1,9 +1,16 @@
-import { DataError, ShapeError, Tensor, defineOp, fusedUnlessRecording, tensor } from "@tapegrad/autograd";
-import { NDArray, formatShape, kernels, sameShape } from "@tapegrad/tensor";
+import {
+  DataError,
+  ShapeError,
+  Tensor,
+  binaryCrossEntropy as bce,
+  binaryCrossEntropyWithLogits as bceLogits,
+  tensor,
+} from "@tapegrad/autograd";
+import { formatShape, sameShape } from "@tapegrad/tensor";
 
-// Losses built from primitives get their gradients from the graph. Two are fused ops
-// because the composite gradient breaks at the edges: log(0) turns 0·∞ into NaN in BCE,
-// and the kinks of |x| and max(x, 0) give a wrong gradient at exactly 0 in BCE-with-logits.
+// Losses built from primitives get their gradients from the graph. The two binary
+// cross-entropies are fused ops in @tapegrad/autograd (ops/loss.ts), because their
+// composite gradients break at the edges.
 
 /** How a per-element loss is reduced: averaged, summed, or returned as is. */
 export type Reduction = "mean" | "sum" | "none";
@@ -26,36 +33,6 @@ function target(input: Tensor, value: Tensor | number[], op: string): Tensor {
   return t;
 }
 
-const LOG_FLOOR = -100;
-const clampedLog = (v: number): number => Math.max(Math.log(v), LOG_FLOOR);
-
-/** g·(x − y) / max(x(1 − x), 1e−12) in one pass, in the written-out order of operations. */
-function bceInputGradient(g: NDArray, x: NDArray, y: NDArray): NDArray {
-  const gv = g.broadcastTo(x.shape).values();
-  const xv = x.values();
-  const yv = y.broadcastTo(x.shape).values();
-  const out = new Float64Array(xv.length);
-  for (let i = 0; i < out.length; i++) {
-    const p = xv[i]!;
-    const d = p * (-p + 1);
-    out[i] = (gv[i]! * (p - yv[i]!)) / (d !== d ? d : d > 1e-12 ? d : 1e-12);
-  }
-  return new NDArray(out, x.shape);
-}
-
-const bce = defineOp({
-  name: "binaryCrossEntropy",
-  rule: "∂x = g·(x − y) / max(x(1 − x), 1e−12), ∂y = g·(log(1 − x) − log x)",
-  forward: ([x, y]) => kernels.zip(x!, y!, (p, t) => -(t * clampedLog(p) + (1 - t) * clampedLog(1 - p)), "binaryCrossEntropy"),
-  vjp: (g, { inputs: [x, y], needsGrad }) => [
-    fusedUnlessRecording(
-      () => bceInputGradient(g.array, x!.array, y!.array),
-      () => g.mul(x!.sub(y!)).div(x!.mul(x!.neg().add(1)).maximum(1e-12)),
-    ),
-    needsGrad[1] ? g.mul(x!.neg().log1p().clamp(LOG_FLOOR).sub(x!.log().clamp(LOG_FLOOR))) : null,
-  ],
-});
-
 /**
  * Binary cross-entropy of probabilities, −[y·log x + (1 − y)·log(1 − x)] with logs clamped
  * at −100 (PyTorch semantics). `input` and `target` have the same shape.
@@ -70,15 +47,6 @@ export function binaryCrossEntropy(input: Tensor, targetValue: Tensor | number[]
   }
   return reduce(bce([input, y], undefined), reduction, "BCELoss");
 }
-
-const softplusOfNegAbs = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
-
-const bceLogits = defineOp({
-  name: "binaryCrossEntropyWithLogits",
-  rule: "∂x = g·(σ(x) − y), ∂y = −g·x",
-  forward: ([x, y]) => kernels.zip(x!, y!, (z, t) => Math.max(z, 0) - z * t + softplusOfNegAbs(z), "binaryCrossEntropyWithLogits"),
-  vjp: (g, { inputs: [x, y], needsGrad }) => [g.mul(x!.sigmoid().sub(y!)), needsGrad[1] ? g.mul(x!).neg() : null],
-});
 
 /**
  * Binary cross-entropy on logits, in the stable form max(x, 0) − x·y + log(1 + e^−|x|):

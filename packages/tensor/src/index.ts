@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { NDArray, shapeFromArgs, type ShapeArgs } from "./ndarray.js";
+export { Storage, allocate, collectAllocations } from "./storage.js";
 export { TapegradError, ShapeError, DataError, formatShape } from "./errors.js";
 export {
   broadcastShapes,

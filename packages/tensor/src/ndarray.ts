@@ -12,6 +12,10 @@ import {
 } from "./layout.js";
 import { buildNested, flattenNested, type NestedArray } from "./nested.js";
 import { copyStrided } from "./kernels/strided.js";
+import { Storage, allocate } from "./storage.js";
+
+// Passed by `NDArray.wrap` alone: one constructor keeps every NDArray of one hidden class.
+const TRUSTED = Symbol("trusted");
 
 /** A shape given either as one array or as separate sizes: `reshape([2, 3])` or `reshape(2, 3)`. */
 export type ShapeArgs = [readonly number[]] | number[];
@@ -27,8 +31,8 @@ export function shapeFromArgs(args: ShapeArgs): readonly number[] {
  * (transpose, narrow, expand, …) are new strides over the same buffer and never copy.
  */
 export class NDArray {
-  /** The buffer, shared by every view of it. */
-  readonly data: Float64Array;
+  /** The memory, shared by every view of it (with its version counter). */
+  readonly storage: Storage;
   /** Size of each dimension, outermost first. */
   readonly shape: readonly number[];
   /** Buffer distance between neighbours along each dimension (0 for broadcast dimensions). */
@@ -39,11 +43,20 @@ export class NDArray {
   readonly size: number;
 
   /**
-   * Wraps a buffer without copying it.
+   * Wraps a buffer (or another array's Storage, for a view) without copying it.
    * @throws ShapeError when the shape or strides are invalid or would read outside `data`.
    */
-  constructor(data: Float64Array, shape: readonly number[], strides?: readonly number[], offset = 0) {
-    if (!(data instanceof Float64Array)) throw new DataError(`NDArray: data must be a Float64Array, got ${describe(data)}`);
+  constructor(data: Float64Array | Storage, shape: readonly number[], strides?: readonly number[], offset = 0, trusted?: typeof TRUSTED) {
+    if (trusted === TRUSTED) {
+      this.storage = data as Storage;
+      this.shape = shape;
+      this.strides = strides!;
+      this.offset = offset;
+      this.size = sizeOf(shape);
+      return;
+    }
+    const storage = data instanceof Storage ? data : data instanceof Float64Array ? new Storage(data) : null;
+    if (storage === null) throw new DataError(`NDArray: data must be a Float64Array, got ${describe(data)}`);
     const dims = checkShape(shape, "NDArray");
     const size = sizeOf(dims);
     const st = strides === undefined ? contiguousStrides(dims) : strides.slice();
@@ -59,17 +72,35 @@ export class NDArray {
         if (reach < 0) low += reach;
         else high += reach;
       }
-      if (low < 0 || high >= data.length) {
+      if (low < 0 || high >= storage.length) {
         throw new ShapeError(
-          `NDArray: shape ${formatShape(dims)} with strides [${st.join(",")}] and offset ${offset} reads outside a buffer of ${data.length}`,
+          `NDArray: shape ${formatShape(dims)} with strides [${st.join(",")}] and offset ${offset} reads outside a buffer of ${storage.length}`,
         );
       }
     }
-    this.data = data;
+    this.storage = storage;
     this.shape = dims;
     this.strides = st;
     this.offset = offset;
     this.size = size;
+  }
+
+  /**
+   * @internal A kernel's result around memory it just allocated: no validation, since the
+   * kernel computed shape and strides itself (validation is a quarter of a small kernel call).
+   */
+  static wrap(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0): NDArray {
+    return new NDArray(storage, shape, strides ?? contiguousStrides(shape), offset, TRUSTED);
+  }
+
+  /** A new contiguous array of `shape` from `allocate`, zero-filled, for kernels to write. */
+  static empty(shape: readonly number[]): NDArray {
+    return NDArray.wrap(allocate(sizeOf(shape)), shape);
+  }
+
+  /** The buffer, shared by every view of it. Read it after allocating any output. */
+  get data(): Float64Array {
+    return this.storage.data;
   }
 
   /** Number of dimensions. */
@@ -110,10 +141,9 @@ export class NDArray {
   /** A new contiguous array filled with `value`. @throws ShapeError on an invalid shape. */
   static full(shape: readonly number[], value: number): NDArray {
     if (typeof value !== "number") throw new DataError(`full: fill value must be a number, got ${describe(value)}`);
-    const dims = checkShape(shape, "full");
-    const data = new Float64Array(sizeOf(dims));
-    if (value !== 0) data.fill(value);
-    return new NDArray(data, dims);
+    const out = NDArray.empty(checkShape(shape, "full"));
+    if (value !== 0) out.data.fill(value);
+    return out;
   }
 
   /** A new contiguous array of zeros. */
@@ -183,9 +213,9 @@ export class NDArray {
 
   /** A contiguous copy with its own buffer. */
   clone(): NDArray {
-    const out = new Float64Array(this.size);
-    copyStrided(this, out);
-    return new NDArray(out, this.shape);
+    const out = NDArray.empty(this.shape);
+    copyStrided(this, out.data);
+    return out;
   }
 
   /**
@@ -247,8 +277,8 @@ export class NDArray {
   reshape(...args: ShapeArgs): NDArray {
     const target = resolveReshape(this.size, shapeFromArgs(args) as number[], this.shape);
     const strides = viewStrides(this.shape, this.strides, target);
-    if (strides) return new NDArray(this.data, target, strides, this.offset);
-    return new NDArray(this.clone().data, target);
+    if (strides) return new NDArray(this.storage, target, strides, this.offset);
+    return new NDArray(this.clone().storage, target);
   }
 
   /**
@@ -261,7 +291,7 @@ export class NDArray {
     if (!strides) {
       throw new ShapeError(`view: shape ${formatShape(this.shape)} with strides [${this.strides.join(",")}] cannot be viewed as ${formatShape(target)}; use reshape`);
     }
-    return new NDArray(this.data, target, strides, this.offset);
+    return new NDArray(this.storage, target, strides, this.offset);
   }
 
   /** Swaps two dimensions (a view). */
@@ -294,7 +324,7 @@ export class NDArray {
       shape.push(this.shape[d]!);
       strides.push(this.strides[d]!);
     }
-    return new NDArray(this.data, shape, strides, this.offset);
+    return new NDArray(this.storage, shape, strides, this.offset);
   }
 
   /**
@@ -318,7 +348,7 @@ export class NDArray {
       const to = target[lead + i]!;
       if (from !== to && from !== 1) throw new ShapeError(`expand: cannot expand ${formatShape(this.shape)} to ${formatShape(target)}`);
     }
-    return new NDArray(this.data, target, broadcastStrides(this.shape, this.strides, target), this.offset);
+    return new NDArray(this.storage, target, broadcastStrides(this.shape, this.strides, target), this.offset);
   }
 
   /**
@@ -331,7 +361,7 @@ export class NDArray {
     if (joint.length !== target.length || joint.some((d, i) => d !== target[i])) {
       throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(this.shape)} to ${formatShape(target)}`);
     }
-    return new NDArray(this.data, target, broadcastStrides(this.shape, this.strides, target), this.offset);
+    return new NDArray(this.storage, target, broadcastStrides(this.shape, this.strides, target), this.offset);
   }
 
   /**
@@ -348,7 +378,7 @@ export class NDArray {
     }
     const shape = this.shape.slice();
     shape[d] = length;
-    return new NDArray(this.data, shape, this.strides, this.offset + (length > 0 ? s * this.strides[d]! : 0));
+    return new NDArray(this.storage, shape, this.strides, this.offset + (length > 0 ? s * this.strides[d]! : 0));
   }
 
   /**
@@ -364,7 +394,7 @@ export class NDArray {
     }
     const shape = this.shape.filter((_, i) => !drop.has(i));
     const strides = this.strides.filter((_, i) => !drop.has(i));
-    return new NDArray(this.data, shape, strides, this.offset);
+    return new NDArray(this.storage, shape, strides, this.offset);
   }
 
   /** Inserts a size-1 dimension at `dim` (in [-ndim-1, ndim]). A view. */
@@ -375,7 +405,7 @@ export class NDArray {
     const stride = d < this.ndim ? this.strides[d]! * this.shape[d]! : 1;
     shape.splice(d, 0, 1);
     strides.splice(d, 0, stride);
-    return new NDArray(this.data, shape, strides, this.offset);
+    return new NDArray(this.storage, shape, strides, this.offset);
   }
 
   /** Merges dimensions startDim…endDim into one (a view when possible). */

@@ -1,5 +1,5 @@
-import { kernels } from "@tapegrad/tensor";
-import { defineOp } from "../node.js";
+import { NDArray, kernels } from "@tapegrad/tensor";
+import { defineOp } from "../op.js";
 import type { Tensor } from "../tensor.js";
 import { constant } from "./operand.js";
 
@@ -10,6 +10,7 @@ import { constant } from "./operand.js";
 export const add = defineOp({
   name: "add",
   rule: "∂a = g, ∂b = g",
+  save: () => ({}),
   forward: ([a, b]) => kernels.add(a!, b!),
   vjp: (g) => [g, g],
 });
@@ -18,6 +19,7 @@ export const add = defineOp({
 export const sub = defineOp({
   name: "sub",
   rule: "∂a = g, ∂b = −g",
+  save: () => ({}),
   forward: ([a, b]) => kernels.sub(a!, b!),
   vjp: (g, { needsGrad }) => [g, needsGrad[1] ? g.neg() : null],
 });
@@ -26,6 +28,7 @@ export const sub = defineOp({
 export const mul = defineOp({
   name: "mul",
   rule: "∂a = g·b, ∂b = g·a",
+  save: ([needsA, needsB]) => ({ inputs: [...(needsB ? [0] : []), ...(needsA ? [1] : [])] }),
   forward: ([a, b]) => kernels.mul(a!, b!),
   vjp: (g, { inputs: [a, b], needsGrad }) => [needsGrad[0] ? g.mul(b!) : null, needsGrad[1] ? g.mul(a!) : null],
 });
@@ -34,6 +37,7 @@ export const mul = defineOp({
 export const div = defineOp({
   name: "div",
   rule: "∂a = g / b, ∂b = −g·a / b²",
+  save: ([, needsB]) => ({ inputs: needsB ? [0, 1] : [1] }),
   forward: ([a, b]) => kernels.div(a!, b!),
   vjp: (g, { inputs: [a, b], needsGrad }) => {
     const gOverB = g.div(b!);
@@ -52,6 +56,7 @@ function winnerShares(a: Tensor, b: Tensor, larger: boolean): [Tensor, Tensor] {
 export const maximum = defineOp({
   name: "maximum",
   rule: "∂a = g·[a > b] + ½g·[a = b], ∂b = g·[b > a] + ½g·[a = b]",
+  save: () => ({ inputs: [0, 1] }),
   forward: ([a, b]) => kernels.maximum(a!, b!),
   vjp: (g, { inputs: [a, b] }) => winnerShares(a!, b!, true).map((share) => g.mul(share)),
 });
@@ -60,6 +65,7 @@ export const maximum = defineOp({
 export const minimum = defineOp({
   name: "minimum",
   rule: "∂a = g·[a < b] + ½g·[a = b], ∂b = g·[b < a] + ½g·[a = b]",
+  save: () => ({ inputs: [0, 1] }),
   forward: ([a, b]) => kernels.minimum(a!, b!),
   vjp: (g, { inputs: [a, b] }) => winnerShares(a!, b!, false).map((share) => g.mul(share)),
 });
@@ -68,19 +74,24 @@ export const minimum = defineOp({
 export const pow = defineOp<number>({
   name: "pow",
   rule: "∂x = g·p·xᵖ⁻¹",
+  save: (_, p) => ({ inputs: p === 0 ? [] : [0] }),
   forward: ([x], p) => kernels.powScalar(x!, p),
-  // p = 0 is special-cased as in PyTorch: x⁻¹ would turn 0·∞ at x = 0 into NaN.
-  vjp: (g, { inputs: [x], params: p }) => [p === 0 ? g.mul(0) : g.mul(x!.pow(p - 1)).mul(p)],
+  // p = 0 is special-cased as in PyTorch: x⁻¹ would turn 0·∞ at x = 0 into NaN, and zeros
+  // (not g·0) keep an infinite g from making NaN.
+  vjp: (g, { inputs: [x], params: p, inputShapes }) => [p === 0 ? constant(NDArray.zeros(inputShapes[0]!)) : g.mul(x!.pow(p - 1)).mul(p)],
 });
 
 /** Picks a where condition ≠ 0, else b; the condition gets no gradient. */
 export const where = defineOp({
   name: "where",
   rule: "∂a = g·[c], ∂b = g·[¬c]",
+  save: () => ({ inputs: [0] }),
+  nondifferentiable: [0],
   forward: ([c, a, b]) => kernels.where(c!, a!, b!),
-  vjp: (g, { inputs: [c] }) => {
+  // where(c, g, 0) rather than g·[c]: an infinite or NaN g must give 0 where it is not picked.
+  vjp: (g, { inputs: [c], needsGrad }) => {
     const mask = constant(kernels.ne(c!.array, kernels.scalar(0)));
-    const zero = g.mul(0);
-    return [null, g.where(mask, zero), zero.where(mask, g)];
+    const zero = constant(kernels.scalar(0));
+    return [null, needsGrad[1] ? g.where(mask, zero) : null, needsGrad[2] ? zero.where(mask, g) : null];
   },
 });

@@ -1,15 +1,16 @@
 import { DataError, ShapeError, formatShape, kernels, normalizeDim, sameShape } from "@tapegrad/tensor";
-import { defineOp } from "../node.js";
+import { defineOp } from "../op.js";
 import { Tensor } from "../tensor.js";
 
 const catOp = defineOp<number>({
   name: "cat",
   rule: "∂xᵢ = narrow(g, dim, offsetᵢ, sizeᵢ)",
+  save: () => ({}),
   forward: (arrays, dim) => kernels.cat(arrays, dim),
-  vjp: (g, { inputs, params: dim, needsGrad }) => {
+  vjp: (g, { inputShapes, params: dim, needsGrad }) => {
     let start = 0;
-    return inputs.map((x, i) => {
-      const length = x.shape[dim]!;
+    return inputShapes.map((shape, i) => {
+      const length = shape[dim]!;
       const piece = needsGrad[i] ? g.narrow(dim, start, length) : null;
       start += length;
       return piece;

@@ -1,5 +1,7 @@
 import { kernels } from "@tapegrad/tensor";
-import { defineOp, scratchGradient } from "../node.js";
+import { defineOp } from "../op.js";
+import type { Tensor } from "../tensor.js";
+import { toTensor } from "./operand.js";
 
 /**
  * Matrix product with PyTorch's 1-D and batched-broadcast rules. The VJP works on the
@@ -9,18 +11,19 @@ import { defineOp, scratchGradient } from "../node.js";
 export const matmul = defineOp({
   name: "matmul",
   rule: "∂A = G·Bᵀ, ∂B = Aᵀ·G",
+  save: ([needsA, needsB]) => ({ inputs: [...(needsB ? [0] : []), ...(needsA ? [1] : [])] }),
   forward: ([a, b]) => kernels.matmul(a!, b!),
-  vjp: (g, { inputs: [a, b], needsGrad }) => {
-    const a2 = a!.ndim === 1 ? a!.unsqueeze(0) : a!;
-    const b2 = b!.ndim === 1 ? b!.unsqueeze(1) : b!;
+  vjp: (g, { inputs: [a, b], inputShapes: [shapeA, shapeB], needsGrad }) => {
+    const vectorA = shapeA!.length === 1;
+    const vectorB = shapeB!.length === 1;
     let g2 = g;
-    if (b!.ndim === 1) g2 = g2.unsqueeze(-1);
-    if (a!.ndim === 1) g2 = g2.unsqueeze(g2.ndim - 1);
-    let ga = needsGrad[0] ? g2.matmul(b2.transpose(-1, -2)) : null;
-    let gb = needsGrad[1] ? a2.transpose(-1, -2).matmul(g2) : null;
-    if (ga && a!.ndim === 1) ga = ga.squeeze(-2);
-    if (gb && b!.ndim === 1) gb = gb.squeeze(-1);
-    return [ga && scratchGradient(ga), gb && scratchGradient(gb)];
+    if (vectorB) g2 = g2.unsqueeze(-1);
+    if (vectorA) g2 = g2.unsqueeze(g2.ndim - 1);
+    let ga = needsGrad[0] ? g2.matmul((vectorB ? b!.unsqueeze(1) : b!).transpose(-1, -2)) : null;
+    let gb = needsGrad[1] ? (vectorA ? a!.unsqueeze(0) : a!).transpose(-1, -2).matmul(g2) : null;
+    if (ga && vectorA) ga = ga.squeeze(-2);
+    if (gb && vectorB) gb = gb.squeeze(-1);
+    return [ga, gb];
   },
 });
 
@@ -31,14 +34,26 @@ export const matmul = defineOp({
 export const linearOp = defineOp({
   name: "linear",
   rule: "∂x = G·W, ∂W = Gᵀ·x, ∂b = Σ_rows G",
+  save: ([needsX, needsW]) => ({ inputs: [...(needsW ? [0] : []), ...(needsX ? [1] : [])] }),
   forward: ([x, w, b]) => kernels.linear(x!, w!, b),
-  vjp: (g, { inputs: [x, w], needsGrad }) => {
-    const out = w!.shape[0]!;
+  vjp: (g, { inputs: [x, w], inputShapes: [, shapeW], needsGrad }) => {
+    const [out, features] = shapeW as [number, number];
     const g2 = g.reshape(-1, out);
     return [
-      needsGrad[0] ? scratchGradient(g.matmul(w!)) : null,
-      needsGrad[1] ? g2.t().matmul(x!.reshape(-1, w!.shape[1]!)) : null,
+      needsGrad[0] ? g.matmul(w!) : null,
+      needsGrad[1] ? g2.t().matmul(x!.reshape(-1, features)) : null,
       needsGrad[2] ? g2.sum(0) : null,
     ];
   },
 });
+
+/**
+ * A dense layer's forward, y = x·Wᵀ + b, as one op (torch.nn.functional.linear):
+ * `[…, in]`, weight `[out, in]`, bias `[out]` → `[…, out]`.
+ * @throws ShapeError when the sizes do not fit.
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inputs = [toTensor(x, "linear"), toTensor(weight, "linear")];
+  if (bias !== undefined && bias !== null) inputs.push(toTensor(bias, "linear"));
+  return linearOp(inputs, undefined);
+}

@@ -1,5 +1,5 @@
 import { kernels, normalizeDims } from "@tapegrad/tensor";
-import { defineOp } from "../node.js";
+import { defineOp } from "../op.js";
 import type { Tensor } from "../tensor.js";
 import { constant } from "./operand.js";
 
@@ -27,18 +27,20 @@ function restoreDims(g: Tensor, inputShape: readonly number[], { dims, keepdim }
 export const sum = defineOp<ReduceParams>({
   name: "sum",
   rule: "∂x = expand(g)",
+  save: () => ({}),
   forward: ([x], { dims, keepdim }) => kernels.sum(x!, dims, keepdim),
-  vjp: (g, { inputs: [x], params }) => [restoreDims(g, x!.shape, params).expand(x!.shape)],
+  vjp: (g, { inputShapes: [shape], params }) => [restoreDims(g, shape!, params).expand(shape!)],
 });
 
 /** Mean over dims. */
 export const mean = defineOp<ReduceParams>({
   name: "mean",
   rule: "∂x = expand(g) / n",
+  save: () => ({}),
   forward: ([x], { dims, keepdim }) => kernels.mean(x!, dims, keepdim),
-  vjp: (g, { inputs: [x], params }) => {
-    const count = params.dims.reduce((n, d) => n * x!.shape[d]!, 1);
-    return [restoreDims(g, x!.shape, params).div(count).expand(x!.shape)];
+  vjp: (g, { inputShapes: [shape], params }) => {
+    const count = params.dims.reduce((n, d) => n * shape![d]!, 1);
+    return [restoreDims(g, shape!, params).div(count).expand(shape!)];
   },
 });
 
@@ -46,6 +48,7 @@ export const mean = defineOp<ReduceParams>({
 export const max = defineOp<ReduceParams>({
   name: "max",
   rule: "∂x = expand(g)·[x = max] / #ties",
+  save: () => ({ inputs: [0], output: true }),
   forward: ([x], { dims, keepdim }) => kernels.max(x!, dims, keepdim),
   vjp: (g, { inputs: [x], output, params }) => {
     const best = restoreDims(output, x!.shape, params);
@@ -59,6 +62,7 @@ export const max = defineOp<ReduceParams>({
 export const logsumexp = defineOp<ReduceParams>({
   name: "logsumexp",
   rule: "∂x = g·exp(x − y)  (= g·softmax(x))",
+  save: () => ({ inputs: [0], output: true }),
   forward: ([x], { dims, keepdim }) => kernels.logsumexp(x!, dims, keepdim),
   vjp: (g, { inputs: [x], output, params }) => {
     const y = restoreDims(output, x!.shape, params);

@@ -1,12 +1,16 @@
 import { kernels } from "@tapegrad/tensor";
-import { Tensor } from "../tensor.js";
-import { defineOp, fusedUnlessRecording, scratchGradient, type Op } from "../node.js";
+import { defineOp, type Op } from "../op.js";
 import { constant } from "./operand.js";
+
+const nothing = () => ({});
+const input = () => ({ inputs: [0] });
+const output = () => ({ output: true });
 
 /** −x */
 export const neg = defineOp({
   name: "neg",
   rule: "∂x = −g",
+  save: nothing,
   forward: ([x]) => kernels.neg(x!),
   vjp: (g) => [g.neg()],
 });
@@ -15,6 +19,7 @@ export const neg = defineOp({
 export const exp = defineOp({
   name: "exp",
   rule: "∂x = g·y  (y = eˣ)",
+  save: output,
   forward: ([x]) => kernels.exp(x!),
   vjp: (g, { output }) => [g.mul(output)],
 });
@@ -23,6 +28,7 @@ export const exp = defineOp({
 export const log = defineOp({
   name: "log",
   rule: "∂x = g / x",
+  save: input,
   forward: ([x]) => kernels.log(x!),
   vjp: (g, { inputs: [x] }) => [g.div(x!)],
 });
@@ -31,7 +37,8 @@ export const log = defineOp({
 export const log1p = defineOp({
   name: "log1p",
   rule: "∂x = g / (1 + x)",
-  forward: ([x]) => kernels.map(x!, Math.log1p),
+  save: input,
+  forward: ([x]) => kernels.log1p(x!),
   vjp: (g, { inputs: [x] }) => [g.div(x!.add(1))],
 });
 
@@ -39,6 +46,7 @@ export const log1p = defineOp({
 export const sqrt = defineOp({
   name: "sqrt",
   rule: "∂x = g / (2y)  (y = √x)",
+  save: output,
   forward: ([x]) => kernels.sqrt(x!),
   vjp: (g, { output }) => [g.div(output.mul(2))],
 });
@@ -47,64 +55,82 @@ export const sqrt = defineOp({
 export const abs = defineOp({
   name: "abs",
   rule: "∂x = g·sign(x)",
+  save: input,
   forward: ([x]) => kernels.abs(x!),
   vjp: (g, { inputs: [x] }) => [g.mul(constant(kernels.sign(x!.array)))],
 });
 
-/**
- * A VJP of the form f(g, y) with y the op's output, computed by one fused kernel: written
- * into g when the engine says g is scratch, else into a new array, or through the
- * differentiable `composite` while the backward is recorded. Kernel and composite compute
- * the same formula in the same order (tested bit for bit).
- */
-function outputGradient(g: Tensor, output: Tensor, gradIsScratch: boolean, kernel: kernels.BinaryKernel, composite: () => Tensor): Tensor {
-  if (gradIsScratch) return scratchGradient(new Tensor(kernel(g.array, output.array, g.array)));
-  return fusedUnlessRecording(() => kernel(g.array, output.array), composite);
-}
+// Backward formulas that run as one kernel are ops of their own (PyTorch's *_backward):
+// a plain and a recorded backward run the same kernel, so they agree by construction, and
+// the engine can hand them the incoming gradient's memory to write into.
+
+/** g·(1 − y²): tanh's backward as an op, differentiable in g and in y. */
+export const tanhBackward: Op<undefined> = defineOp({
+  name: "tanhBackward",
+  rule: "∂g = g′·(1 − y²), ∂y = −2·g′·g·y",
+  save: ([needsG, needsY]) => ({ inputs: needsY ? [0, 1] : needsG ? [1] : [] }),
+  forward: ([g, y], _, { out }) => kernels.tanhBackward(g!, y!, out),
+  vjp: (gg, { inputs: [g, y], needsGrad }) => [
+    needsGrad[0] ? tanhBackward([gg, y!], undefined) : null,
+    needsGrad[1] ? gg.mul(g!).mul(y!).mul(-2) : null,
+  ],
+});
+
+/** g·y·(1 − y): sigmoid's backward as an op, differentiable in g and in y. */
+export const sigmoidBackward: Op<undefined> = defineOp({
+  name: "sigmoidBackward",
+  rule: "∂g = g′·y·(1 − y), ∂y = g′·g·(1 − 2y)",
+  save: ([needsG, needsY]) => ({ inputs: needsY ? [0, 1] : needsG ? [1] : [] }),
+  forward: ([g, y], _, { out }) => kernels.sigmoidBackward(g!, y!, out),
+  vjp: (gg, { inputs: [g, y], needsGrad }) => [
+    needsGrad[0] ? sigmoidBackward([gg, y!], undefined) : null,
+    needsGrad[1] ? gg.mul(g!).mul(y!.mul(-2).add(1)) : null,
+  ],
+});
+
+/** g where the gate is positive, else 0: ReLU's backward as an op, linear in g; the gate gets no gradient. */
+export const reluBackward: Op<undefined> = defineOp({
+  name: "reluBackward",
+  rule: "∂g = g′·[gate > 0]",
+  save: () => ({ inputs: [1] }),
+  nondifferentiable: [1],
+  forward: ([g, gate], _, { out }) => kernels.passWherePositive(g!, gate!, out),
+  vjp: (gg, { inputs: [, gate] }) => [reluBackward([gg, gate!], undefined), null],
+});
 
 /** tanh x */
 export const tanh = defineOp({
   name: "tanh",
   rule: "∂x = g·(1 − y²)  (y = tanh x)",
+  save: output,
   forward: ([x]) => kernels.tanh(x!),
-  vjp: (g, { output }, { gradIsScratch }) => [
-    outputGradient(g, output, gradIsScratch, kernels.tanhBackward, () => g.mul(output.mul(output).neg().add(1))),
-  ],
+  vjp: (g, { output }, { ownsGrad }) => [tanhBackward([g, output], undefined, ownsGrad ? g.array : undefined)],
 });
 
 /** 1 / (1 + e⁻ˣ), finite for any input. */
 export const sigmoid = defineOp({
   name: "sigmoid",
   rule: "∂x = g·y·(1 − y)  (y = σ(x))",
-  forward: ([x]) => kernels.sigmoidKernel(x!),
-  vjp: (g, { output }, { gradIsScratch }) => [
-    outputGradient(g, output, gradIsScratch, kernels.sigmoidBackward, () => g.mul(output).mul(output.neg().add(1))),
-  ],
-});
-
-/** g where the gate is positive, else 0: ReLU's VJP in one pass, itself differentiable in g. */
-const passWherePositive: Op<undefined> = defineOp({
-  name: "passWherePositive",
-  rule: "∂g = g′·[gate > 0]",
-  forward: ([g, gate]) => kernels.passWherePositive(g!, gate!),
-  vjp: (g, { inputs: [, gate] }) => [passWherePositive([g, constant(gate!.array)], undefined), null],
+  save: output,
+  forward: ([x]) => kernels.sigmoid(x!),
+  vjp: (g, { output }, { ownsGrad }) => [sigmoidBackward([g, output], undefined, ownsGrad ? g.array : undefined)],
 });
 
 /** max(x, 0); the gradient at 0 is 0, as in PyTorch. */
 export const relu = defineOp({
   name: "relu",
   rule: "∂x = g·[x > 0]",
+  save: output,
   forward: ([x]) => kernels.relu(x!),
-  vjp: (g, { output }, { gradIsScratch }) => [
-    outputGradient(g, output, gradIsScratch, kernels.passWherePositive, () => passWherePositive([g, constant(output.array)], undefined)),
-  ],
+  vjp: (g, { output }, { ownsGrad }) => [reluBackward([g, output], undefined, ownsGrad ? g.array : undefined)],
 });
 
 /** sin x */
 export const sin = defineOp({
   name: "sin",
   rule: "∂x = g·cos x",
-  forward: ([x]) => kernels.map(x!, Math.sin),
+  save: input,
+  forward: ([x]) => kernels.sin(x!),
   vjp: (g, { inputs: [x] }) => [g.mul(x!.cos())],
 });
 
@@ -112,7 +138,8 @@ export const sin = defineOp({
 export const cos = defineOp({
   name: "cos",
   rule: "∂x = −g·sin x",
-  forward: ([x]) => kernels.map(x!, Math.cos),
+  save: input,
+  forward: ([x]) => kernels.cos(x!),
   vjp: (g, { inputs: [x] }) => [g.mul(x!.sin()).neg()],
 });
 
@@ -126,6 +153,7 @@ export interface ClampBounds {
 export const clamp = defineOp<ClampBounds>({
   name: "clamp",
   rule: "∂x = g·[min ≤ x ≤ max]",
+  save: input,
   forward: ([x], { min, max }) => kernels.clamp(x!, min, max),
   vjp: (g, { inputs: [x], params: { min, max } }) => {
     const inside = kernels.map(x!.array, (v) => ((min === undefined || v >= min) && (max === undefined || v <= max) ? 1 : 0));

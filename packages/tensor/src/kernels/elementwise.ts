@@ -14,11 +14,12 @@ export type BinaryFn = (a: number, b: number) => number;
  * Accepts any strides.
  */
 export function map(x: NDArray, fn: UnaryFn): NDArray {
-  const out = new Float64Array(x.size);
+  const result = NDArray.empty(x.shape);
+  const out = result.data;
   const src = x.data;
   if (x.isContiguous()) {
     for (let i = 0, p = x.offset; i < out.length; i++, p++) out[i] = fn(src[p]!);
-    return new NDArray(out, x.shape);
+    return result;
   }
   const { shape, strides } = coalesce(x.shape, [x.strides]);
   const st = strides[0]!;
@@ -32,7 +33,7 @@ export function map(x: NDArray, fn: UnaryFn): NDArray {
     for (let j = 0, q = p; j < inner; j++, q += si) out[o++] = fn(src[q]!);
     p = advance(index, shape, st, p, n - 2);
   }
-  return new NDArray(out, x.shape);
+  return result;
 }
 
 /**
@@ -44,21 +45,23 @@ export function zip(a: NDArray, b: NDArray, fn: BinaryFn, op = "zip"): NDArray {
   const ad = a.data;
   const bd = b.data;
   if (sameShape(a.shape, b.shape) && a.isContiguous() && b.isContiguous()) {
-    const out = new Float64Array(a.size);
+    const result = NDArray.empty(a.shape);
+    const out = result.data;
     for (let i = 0, p = a.offset, q = b.offset; i < out.length; i++) out[i] = fn(ad[p++]!, bd[q++]!);
-    return new NDArray(out, a.shape);
+    return result;
   }
   const target = broadcastShapes(a.shape, b.shape, op);
   const size = sizeOf(target);
-  const out = new Float64Array(size);
-  if (size === 0) return new NDArray(out, target);
+  const result = NDArray.empty(target);
+  const out = result.data;
+  if (size === 0) return result;
   const sa = broadcastStrides(a.shape, a.strides, target);
   const sb = broadcastStrides(b.shape, b.strides, target);
   const { shape, strides } = coalesce(target, [sa, sb]);
   const n = shape.length;
   if (n === 0) {
     out[0] = fn(ad[a.offset]!, bd[b.offset]!);
-    return new NDArray(out, target);
+    return result;
   }
   const [stA, stB] = strides as [number[], number[]];
   const inner = shape[n - 1]!;
@@ -74,7 +77,7 @@ export function zip(a: NDArray, b: NDArray, fn: BinaryFn, op = "zip"): NDArray {
     p = advance(indexA, shape, stA, p, n - 2);
     q = advance(indexB, shape, stB, q, n - 2);
   }
-  return new NDArray(out, target);
+  return result;
 }
 
 /**
@@ -87,9 +90,10 @@ export function where(condition: NDArray, a: NDArray, b: NDArray): NDArray {
   const c = condition.broadcastTo(target).values();
   const x = a.broadcastTo(target).values();
   const y = b.broadcastTo(target).values();
-  const out = new Float64Array(c.length);
+  const result = NDArray.empty(target);
+  const out = result.data;
   for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!;
-  return new NDArray(out, target);
+  return result;
 }
 
 /** A number turned into a 0-d array, so scalar operands broadcast like arrays. */
@@ -97,18 +101,58 @@ export function scalar(value: number): NDArray {
   return new NDArray(Float64Array.of(value), []);
 }
 
+/** An elementwise op on one array, optionally writing into `out`. */
+export type UnaryKernel = (x: NDArray, out?: NDArray) => NDArray;
+
+/** A named elementwise kernel with its compiled expression and the callback that computes the same value. */
+export interface ElementwiseKernel {
+  readonly name: string;
+  readonly arity: 1 | 2;
+  readonly expression: string;
+  readonly fn: UnaryFn | BinaryFn;
+  readonly kernel: UnaryKernel | BinaryKernel;
+}
+
+const registry: ElementwiseKernel[] = [];
+
+/** Every kernel made by defineUnary and defineBinary: what the compiled-vs-callback test iterates. */
+export function elementwiseKernels(): readonly ElementwiseKernel[] {
+  return registry;
+}
+
+/** The values of `out` checked to hold a result of `shape`, as a Float64Array to write. */
+function outValues(op: string, out: NDArray, shape: readonly number[]): Float64Array {
+  if (!out.isContiguous() || !sameShape(out.shape, shape)) {
+    throw new ShapeError(`${op}: out must be contiguous with the result's shape ${formatShape(shape)}, got ${formatShape(out.shape)}${out.isContiguous() ? "" : " (not contiguous)"}`);
+  }
+  return out.offset === 0 && out.data.length === out.size ? out.data : out.data.subarray(out.offset, out.offset + out.size);
+}
+
 /**
  * An elementwise op on one array: `expression` (in `v`) is compiled into its own loop;
- * `fn` computes the same value where compiling is not allowed.
+ * `fn` computes the same value where compiling is not allowed. With `out` (contiguous, of
+ * x's shape; it may be x itself) the result is written there and `out` returned.
+ * @throws ShapeError naming `name` when `out` does not fit.
  */
-export function defineUnary(expression: string, fn: UnaryFn): (x: NDArray) => NDArray {
+export function defineUnary(name: string, expression: string, fn: UnaryFn): UnaryKernel {
   const loop = unaryLoop(expression);
-  return (x) => {
+  const kernel: UnaryKernel = (x, out) => {
+    if (out !== undefined) {
+      const values = outValues(name, out, x.shape);
+      if (out.storage === x.storage && !(x.isContiguous() && x.offset === out.offset)) {
+        throw new ShapeError(`${name}: out may only share memory with the input laid out exactly as the result`);
+      }
+      if (loop && compiledLoopsEnabled()) loop(values, x);
+      else values.set(map(x, fn).data);
+      return out;
+    }
     if (!loop || !compiledLoopsEnabled()) return map(x, fn);
-    const out = new Float64Array(x.size);
-    loop(out, x);
-    return new NDArray(out, x.shape);
+    const result = NDArray.empty(x.shape);
+    loop(result.data, x);
+    return result;
   };
+  registry.push({ name, arity: 1, expression, fn, kernel });
+  return kernel;
 }
 
 /**
@@ -127,24 +171,23 @@ export type BinaryKernel = (a: NDArray, b: NDArray, out?: NDArray) => NDArray;
  */
 export function defineBinary(op: string, expression: string, fn: BinaryFn): BinaryKernel {
   const loop = binaryLoop(expression);
-  return (a, b, out) => {
+  const kernel: BinaryKernel = (a, b, out) => {
     const target = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
     if (out !== undefined) return zipInto(op, a, b, out, target, loop, fn);
     if (!loop || !compiledLoopsEnabled()) return zip(a, b, fn, op);
-    const values = new Float64Array(sizeOf(target));
-    loop(values, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
-    return new NDArray(values, target);
+    const result = NDArray.empty(target);
+    loop(result.data, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
+    return result;
   };
+  registry.push({ name: op, arity: 2, expression, fn, kernel });
+  return kernel;
 }
 
 function zipInto(op: string, a: NDArray, b: NDArray, out: NDArray, target: readonly number[], loop: BinaryLoop | null, fn: BinaryFn): NDArray {
-  if (!out.isContiguous() || !sameShape(out.shape, target)) {
-    throw new ShapeError(`${op}: out must be contiguous with the result's shape ${formatShape(target)}, got ${formatShape(out.shape)}${out.isContiguous() ? "" : " (not contiguous)"}`);
-  }
-  if (out.data === b.data || (out.data === a.data && !(a.isContiguous() && a.offset === out.offset && sameShape(a.shape, target)))) {
+  const values = outValues(op, out, target);
+  if (out.storage === b.storage || (out.storage === a.storage && !(a.isContiguous() && a.offset === out.offset && sameShape(a.shape, target)))) {
     throw new ShapeError(`${op}: out may only share memory with the first operand, laid out exactly as the result`);
   }
-  const values = out.offset === 0 && out.data.length === out.size ? out.data : out.data.subarray(out.offset, out.offset + out.size);
   if (loop && compiledLoopsEnabled()) {
     loop(values, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
   } else {
@@ -155,40 +198,42 @@ function zipInto(op: string, a: NDArray, b: NDArray, out: NDArray, target: reado
 
 // Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000.
 const SIGMOID = "(v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))";
-const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+const sigmoidScalar = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 /** Elementwise −x. */
-export const neg = defineUnary("-v", (v) => -v);
+export const neg = defineUnary("neg", "-v", (v) => -v);
 /** Elementwise eˣ. */
-export const exp = defineUnary("Math.exp(v)", Math.exp);
+export const exp = defineUnary("exp", "Math.exp(v)", Math.exp);
 /** Elementwise natural logarithm (−∞ at 0, NaN below). */
-export const log = defineUnary("Math.log(v)", Math.log);
+export const log = defineUnary("log", "Math.log(v)", Math.log);
 /** Elementwise ln(1 + x), accurate near 0. */
-export const log1p = defineUnary("Math.log1p(v)", Math.log1p);
+export const log1p = defineUnary("log1p", "Math.log1p(v)", Math.log1p);
 /** Elementwise square root. */
-export const sqrt = defineUnary("Math.sqrt(v)", Math.sqrt);
+export const sqrt = defineUnary("sqrt", "Math.sqrt(v)", Math.sqrt);
 /** Elementwise |x|. */
-export const abs = defineUnary("Math.abs(v)", Math.abs);
+export const abs = defineUnary("abs", "Math.abs(v)", Math.abs);
 /** Elementwise hyperbolic tangent. */
-export const tanh = defineUnary("Math.tanh(v)", Math.tanh);
+export const tanh = defineUnary("tanh", "Math.tanh(v)", Math.tanh);
 /** Elementwise sine. */
-export const sin = defineUnary("Math.sin(v)", Math.sin);
+export const sin = defineUnary("sin", "Math.sin(v)", Math.sin);
 /** Elementwise cosine. */
-export const cos = defineUnary("Math.cos(v)", Math.cos);
+export const cos = defineUnary("cos", "Math.cos(v)", Math.cos);
 /** Elementwise logistic 1/(1+e⁻ˣ), finite and exact at both tails. */
-export const sigmoidKernel = defineUnary(SIGMOID, sigmoid);
+export const sigmoid = defineUnary("sigmoid", SIGMOID, sigmoidScalar);
+/** @deprecated the former name of `sigmoid`. */
+export const sigmoidKernel = sigmoid;
 // ReLU's forward and backward meet random signs, where a branch mispredicts half the
 // time: multiplying by the 0/1 comparison measured 3× faster. The product is exact for
 // finite values; the NaN test after it (taken only for infinite or NaN input) falls back
 // to the select, so NaN and ±∞ behave as in PyTorch.
 
 /** Elementwise max(x, 0). NaN stays NaN, as in PyTorch. */
-export const relu = defineUnary("((t = v * +(v > 0) + 0) === t ? t : v > 0 ? v : v === v ? 0 : v)", (v) => (v > 0 ? v : v === v ? 0 : v));
+export const relu = defineUnary("relu", "((t = v * +(v > 0) + 0) === t ? t : v > 0 ? v : v === v ? 0 : v)", (v) => (v > 0 ? v : v === v ? 0 : v));
 /** Elementwise sign: −1, 0 or 1 (NaN stays NaN). */
-export const sign = defineUnary("Math.sign(v)", Math.sign);
+export const sign = defineUnary("sign", "Math.sign(v)", Math.sign);
 /** 1 where x > 0, else 0 (the mask of ReLU's gradient). */
-export const positive = defineUnary("+(v > 0)", (v) => (v > 0 ? 1 : 0));
-const square = defineUnary("v * v", (v) => v * v);
+export const positive = defineUnary("positive", "+(v > 0)", (v) => (v > 0 ? 1 : 0));
+const square = defineUnary("square", "v * v", (v) => v * v);
 /** Elementwise xᵖ for a number p. */
 export const powScalar = (x: NDArray, p: number): NDArray => {
   if (p === 2) return square(x);

@@ -97,7 +97,11 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     throw new ShapeError(`matmul: ${formatShape(a.shape)} @ ${formatShape(b.shape)}: batch dimensions do not broadcast`);
   }
   const batchSize = sizeOf(batch);
-  const out = new Float64Array(batchSize * m * n);
+  const shape = [...batch];
+  if (a.ndim > 1) shape.push(m);
+  if (b.ndim > 1) shape.push(n);
+  const result = NDArray.empty(shape);
+  const out = result.data;
   const aStrides = broadcastStrides(a2.shape, a2.strides, [...batch, m, k]);
   const bStrides = broadcastStrides(b2.shape, b2.strides, [...batch, k, n]);
   const nb = batch.length;
@@ -117,10 +121,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       index[d] = 0;
     }
   }
-  const shape = [...batch];
-  if (a.ndim > 1) shape.push(m);
-  if (b.ndim > 1) shape.push(n);
-  return new NDArray(out, shape);
+  return result;
 }
 
 /**
@@ -140,10 +141,11 @@ export function linear(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
   }
   const rows = sizeOf(x.shape.slice(0, -1));
   const x2 = x.reshape([rows, inFeatures]);
-  const out = new Float64Array(rows * outFeatures);
+  const result = NDArray.empty([...x.shape.slice(0, -1), outFeatures]);
+  const out = result.data;
   const left = { data: x2.data, offset: x2.offset, rowStride: x2.strides[0]!, colStride: x2.strides[1]! };
   // Wᵀ: swapping W's strides reads it transposed.
   const right = { data: weight.data, offset: weight.offset, rowStride: weight.strides[1]!, colStride: weight.strides[0]! };
   gemmStrided(rows, outFeatures, inFeatures, left, right, out, 0, bias?.values());
-  return new NDArray(out, [...x.shape.slice(0, -1), outFeatures]);
+  return result;
 }

@@ -52,7 +52,9 @@ export function sum(x: NDArray, dims?: Dims, keepdim = false): NDArray {
     let rows = 1;
     for (const d of reduced) rows *= x.shape[d]!;
     const width = sizeOf(x.shape.slice(reduced.length));
-    const out = new Float64Array(width);
+    const shape = keepdim ? x.shape.map((s, i) => (i < reduced.length ? 1 : s)) : x.shape.slice(reduced.length);
+    const result = NDArray.empty(shape);
+    const out = result.data;
     const src = x.data;
     // Four rows per pass halve the loads and stores of `out`; the additions still happen
     // row after row, so the sums round exactly as one row at a time.
@@ -62,13 +64,13 @@ export function sum(x: NDArray, dims?: Dims, keepdim = false): NDArray {
       for (let j = 0, q = p; j < width; j++, q++) out[j] = out[j]! + src[q]! + src[q + width]! + src[q + 2 * width]! + src[q + 3 * width]!;
     }
     for (; r < rows; r++, p += width) for (let j = 0; j < width; j++) out[j]! += src[p + j]!;
-    const shape = keepdim ? x.shape.map((s, i) => (i < reduced.length ? 1 : s)) : x.shape.slice(reduced.length);
-    return new NDArray(out, shape);
+    return result;
   }
   const { values, outer, inner, outShape } = blocks(x, reduced, keepdim, "sum");
-  const out = new Float64Array(outer);
+  const result = NDArray.empty(outShape);
+  const out = result.data;
   for (let o = 0; o < outer; o++) out[o] = sumRun(values, o * inner, inner);
-  return new NDArray(out, outShape);
+  return result;
 }
 
 /**
@@ -113,7 +115,8 @@ export function mean(x: NDArray, dims?: Dims, keepdim = false): NDArray {
 function extreme(x: NDArray, dims: Dims, keepdim: boolean, op: string, larger: boolean): NDArray {
   const { values, outer, inner, outShape } = blocks(x, dims, keepdim, op);
   if (inner === 0 && outer > 0) throw new ShapeError(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
-  const out = new Float64Array(outer);
+  const result = NDArray.empty(outShape);
+  const out = result.data;
   for (let o = 0, p = 0; o < outer; o++) {
     let best = values[p]!;
     for (let j = 0; j < inner; j++, p++) {
@@ -123,7 +126,7 @@ function extreme(x: NDArray, dims: Dims, keepdim: boolean, op: string, larger: b
     }
     out[o] = best;
   }
-  return new NDArray(out, outShape);
+  return result;
 }
 
 /**
@@ -142,7 +145,8 @@ function argExtreme(x: NDArray, dim: number | undefined, keepdim: boolean, op: s
   const d = dim === undefined ? 0 : normalizeDim(dim, x.ndim, op);
   const { values, outer, inner, outShape } = blocks(source, source.ndim === 0 ? undefined : [d], keepdim && dim !== undefined, op);
   if (inner === 0) throw new ShapeError(`${op}: cannot take ${op} of an empty dimension in ${formatShape(x.shape)}`);
-  const out = new Float64Array(outer);
+  const result = NDArray.empty(outShape);
+  const out = result.data;
   for (let o = 0, p = 0; o < outer; o++) {
     let best = values[p]!;
     let at = 0;
@@ -156,7 +160,7 @@ function argExtreme(x: NDArray, dim: number | undefined, keepdim: boolean, op: s
     }
     out[o] = at;
   }
-  return new NDArray(out, outShape);
+  return result;
 }
 
 /**
@@ -173,7 +177,8 @@ export const argmin = (x: NDArray, dim?: number, keepdim = false): NDArray => ar
  */
 export function logsumexp(x: NDArray, dims?: Dims, keepdim = false): NDArray {
   const { values, outer, inner, outShape } = blocks(x, dims, keepdim, "logsumexp");
-  const out = new Float64Array(outer);
+  const result = NDArray.empty(outShape);
+  const out = result.data;
   for (let o = 0, p = 0; o < outer; o++, p += inner) {
     let m = -Infinity;
     for (let j = 0; j < inner; j++) if (values[p + j]! > m || values[p + j] !== values[p + j]) m = values[p + j]!;
@@ -187,7 +192,7 @@ export function logsumexp(x: NDArray, dims?: Dims, keepdim = false): NDArray {
     for (let j = 0; j < inner; j++) s += Math.exp(values[p + j]! - shift);
     out[o] = Math.log(s) + shift;
   }
-  return new NDArray(out, outShape);
+  return result;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   toDot,
   toSvg,
   topologicalOrder,
+  zeros,
   traceBackward,
   valueAndGrad,
   vjp,
@@ -46,12 +47,21 @@ describe("backward", () => {
     expect(x.grad!.toArray()).toEqual([4, 8]);
   });
 
-  it("refuses a second backward through a freed graph, naming the op", () => {
+  it("refuses a second backward through a freed graph, naming the op that saved something", () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const y = x.exp().sum();
     y.backward();
     expect(() => y.backward()).toThrow(AutogradError);
-    expect(() => y.backward()).toThrow(/sum\(\[2\]\).*already freed.*retainGraph/);
+    // sum saves nothing, so (as in PyTorch) the refusal comes from exp, which saved its output.
+    expect(() => y.backward()).toThrow(/exp\(\[2\]\).*already freed.*retainGraph/);
+  });
+
+  it("runs a second backward through ops that saved nothing, as PyTorch", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.add(1).neg().sum();
+    y.backward();
+    y.backward();
+    expect(x.grad!.toArray()).toEqual([-2, -2]);
   });
 
   it("frees every node's saved tensors after backward", () => {
@@ -60,10 +70,12 @@ describe("backward", () => {
     const loss = x.matmul(w).tanh().softmax(1).sum();
     const nodes = topologicalOrder([loss.gradFn!]);
     expect(nodes.length).toBeGreaterThan(4);
+    expect(nodes.some((n) => n.savedTensors().output !== undefined || n.savedTensors().inputs.some(Boolean))).toBe(true);
     loss.backward();
     for (const node of nodes) {
-      expect(node.released).toBe(true);
-      expect(node.context).toBeNull();
+      const saved = node.savedTensors();
+      expect(saved.output).toBeUndefined();
+      expect(saved.inputs.filter(Boolean)).toEqual([]);
     }
   });
 
@@ -91,8 +103,8 @@ describe("backward", () => {
 
   it("refuses backward after a saved tensor was changed in place, before any gradient changes", () => {
     const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    const x = tensor([[1, 1]]);
-    const y = x.matmul(w.t()).sum(); // saves the transposed view of w
+    const x = tensor([[1, 1]], { requiresGrad: true });
+    const y = x.matmul(w.t()).sum(); // saves the transposed view of w, for ∂x = g·w
     noGrad(() => w.sub_(1)); // e.g. optimizer.step()
     expect(() => y.backward()).toThrow(/input 1 \(shape \[2,2\], now at version 1\) of matmul\(\[1,2\], \[2,2\]\) was modified in place/);
     expect(w.grad).toBeNull();
@@ -329,5 +341,255 @@ describe("errors name the op and the shapes", () => {
     expect(() => a.mul([1, 2] as never)).toThrow(/mul: expected a Tensor or a number, got an array/);
     expect(() => tensor([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => tensor([1, "x" as never])).toThrow(/expected a number at \[1\]/);
+  });
+});
+
+describe("accumulation into .grad, as PyTorch's AccumulateGrad", () => {
+  it("writes through a .grad that is a view, at its own offset and strides (E4, E5)", () => {
+    const p = tensor([1, 2, 3], { requiresGrad: true });
+    const big = zeros([6]);
+    p.grad = big.narrow(0, 3, 3);
+    p.mul(2).sum().backward();
+    expect(p.grad!.toArray()).toEqual([2, 2, 2]);
+    expect(big.toArray()).toEqual([0, 0, 0, 2, 2, 2]);
+
+    const q = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const base = tensor([[0, 0], [10, 0]]);
+    q.grad = base.transpose(0, 1); // [[0, 10], [0, 0]] seen through q.grad
+    q.mul(tensor([[1, 2], [3, 4]])).sum().backward();
+    expect(q.grad!.toArray()).toEqual([[1, 12], [3, 4]]);
+    expect(base.toArray()).toEqual([[1, 3], [12, 4]]);
+  });
+
+  it("after a createGraph backward, a plain backward adds to the cloned gradient (E6)", () => {
+    const y = tensor([1, 2, 3], { requiresGrad: true });
+    y.sum().backward(undefined, { createGraph: true });
+    y.sum().backward();
+    expect(y.grad!.toArray()).toEqual([2, 2, 2]);
+  });
+
+  it("never aliases the caller's seed as .grad (E7)", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const seed = tensor([5, 6]);
+    a.add(1).backward(seed, { createGraph: true });
+    expect(a.grad).not.toBe(seed);
+    a.add(1).backward(seed);
+    expect(seed.toArray()).toEqual([5, 6]);
+    expect(a.grad!.toArray()).toEqual([10, 12]);
+    const b = tensor([1, 2], { requiresGrad: true });
+    b.backward(seed);
+    expect(b.grad).not.toBe(seed);
+    b.backward(seed);
+    expect(seed.toArray()).toEqual([5, 6]);
+  });
+
+  it("accumulates into a leaf once per backward, with the sum over its uses (E10)", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const seen: number[][] = [];
+    x.registerHook((g) => void seen.push(g.toArray() as number[]));
+    x.mul(3).add(x.mul(4)).sum().backward();
+    expect(seen).toEqual([[7, 7]]);
+    expect(x.grad!.toArray()).toEqual([7, 7]);
+  });
+
+  it("replaces a broadcast .grad rather than writing through its stride 0", () => {
+    const p = tensor([1, 2, 3], { requiresGrad: true });
+    p.grad = tensor([1]).expand(3);
+    p.mul(tensor([1, 2, 3])).sum().backward();
+    expect(p.grad!.toArray()).toEqual([2, 3, 4]);
+  });
+});
+
+describe("declared saves: backward checks only what a VJP reads", () => {
+  it("runs when an input the VJP does not read was changed in place (E2, E3)", () => {
+    const w = tensor([1, 2, 3], { requiresGrad: true });
+    const loss = w.add(1).sum();
+    noGrad(() => w.add_(1));
+    loss.backward();
+    expect(w.grad!.toArray()).toEqual([1, 1, 1]);
+
+    const v = tensor([1, 2], { requiresGrad: true });
+    const total = v.sum();
+    noGrad(() => v.mul_(3));
+    total.backward();
+    expect(v.grad!.toArray()).toEqual([1, 1]);
+  });
+
+  it("still refuses when a saved input changed, and shares the count across views and detach", () => {
+    const w = tensor([1, 2, 3], { requiresGrad: true });
+    const loss = w.log().sum();
+    noGrad(() => w.detach().narrow(0, 1, 1).mul_(2));
+    expect(w.version).toBe(1);
+    expect(() => loss.backward()).toThrow(/input 0 .* of log\(\[3\]\) was modified in place/);
+  });
+
+  it("keeps only declared saves alive: 40 add/neg ops on 10⁶ values pin no activation", () => {
+    const x = randn([1_000_000], { seed: 3, requiresGrad: true });
+    const held = new Set<unknown>();
+    let h = x;
+    for (let i = 0; i < 20; i++) h = h.add(1).neg();
+    const loss = h.sum();
+    for (const node of topologicalOrder([loss.gradFn!])) {
+      const saved = node.savedTensors();
+      saved.inputs.forEach((t) => t && held.add(t));
+      if (saved.output) held.add(saved.output);
+    }
+    expect(held.size).toBe(0);
+    loss.backward();
+    expect(x.grad!.toArray().slice(0, 2)).toEqual([1, 1]);
+  });
+
+  it("tells a VJP that reads an undeclared output what is wrong", () => {
+    const sneaky = defineOp({
+      name: "sneakyOutputReader",
+      rule: "∂x = g·y",
+      save: () => ({}),
+      forward: ([x]) => x!.clone(),
+      vjp: (g, { output }) => [g.mul(output)],
+    });
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(() => sneaky([x], undefined).sum().backward()).toThrow(/sneakyOutputReader: its VJP read the output, which the op does not declare in save/);
+  });
+
+  it("passes values a forward kept to its VJP, and drops them after backward", () => {
+    let keptSeen: unknown;
+    const scaled = defineOp({
+      name: "keepsItsScale",
+      rule: "∂x = g·k",
+      save: () => ({}),
+      forward: ([x], _, context) => {
+        context.keep(context.recording ? 3 : undefined);
+        return x!.reshape(x!.shape).clone();
+      },
+      vjp: (g, { kept }) => {
+        keptSeen = kept;
+        return [g.mul(kept as number)];
+      },
+    });
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = scaled([x], undefined).sum();
+    y.backward();
+    expect(keptSeen).toBe(3);
+    expect(x.grad!.toArray()).toEqual([3, 3]);
+    expect(() => y.backward()).toThrow(/keepsItsScale.*already freed/);
+  });
+});
+
+describe("gradients() runs only what leads to the requested inputs", () => {
+  it("does not run a VJP on a branch that reaches no requested input (E8)", () => {
+    let calls = 0;
+    const spy = defineOp({
+      name: "pruningSpy",
+      rule: "∂x = g",
+      save: () => ({}),
+      forward: ([x]) => x!,
+      vjp: (g) => {
+        calls++;
+        return [g];
+      },
+    });
+    const x = tensor([1, 2], { requiresGrad: true });
+    const w = tensor([3, 4], { requiresGrad: true });
+    const loss = x.mul(2).add(spy([w], undefined)).sum();
+    const [gx] = gradients(loss, [x]);
+    expect(gx!.toArray()).toEqual([2, 2]);
+    expect(calls).toBe(0);
+    expect(w.grad).toBeNull();
+  });
+
+  it("accepts a lone tensor as inputs and gradOutputs, as torch.autograd.grad", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const [g] = gradients(x.mul(x), x, { gradOutputs: tensor([1, 10]) });
+    expect(g!.toArray()).toEqual([2, 40]);
+  });
+
+  it("returns a non-leaf's gradient without running the nodes below it", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.exp();
+    const [gh] = gradients(h.mul(3).sum(), [h]);
+    expect(gh!.toArray()).toEqual([3, 3]);
+    expect(x.grad).toBeNull();
+  });
+});
+
+describe("where and pow(0) give 0, not NaN, under an infinite gradient (E9)", () => {
+  it("where", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    const c = tensor([1, 0]);
+    const [ga, gb] = gradients(a.where(c, b), [a, b], { gradOutputs: [tensor([Infinity, 1])] });
+    expect(ga!.toArray()).toEqual([Infinity, 0]);
+    expect(gb!.toArray()).toEqual([0, 1]);
+  });
+
+  it("pow(0)", () => {
+    const x = tensor([0, 2], { requiresGrad: true });
+    const [gx] = gradients(x.pow(0), [x], { gradOutputs: [tensor([Infinity, NaN])] });
+    expect(gx!.toArray()).toEqual([0, 0]);
+  });
+});
+
+describe("tensor hooks and retainGrad, with PyTorch's order", () => {
+  it("a hook on a non-leaf sees the summed gradient once and may replace it", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(2);
+    const seen: number[][] = [];
+    h.registerHook((g) => {
+      seen.push(g.toArray() as number[]);
+      return g.mul(10);
+    });
+    h.add(h).sum().backward();
+    expect(seen).toEqual([[2, 2]]);
+    expect(x.grad!.toArray()).toEqual([40, 40]);
+  });
+
+  it("hooks run in registration order, a removed hook does not run, and a wrong shape is refused", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const order: string[] = [];
+    x.registerHook(() => void order.push("a"));
+    const handle = x.registerHook(() => void order.push("b"));
+    x.registerHook(() => void order.push("c"));
+    handle.remove();
+    x.sum().backward();
+    expect(order).toEqual(["a", "c"]);
+    const y = tensor([1, 2], { requiresGrad: true });
+    y.registerHook(() => tensor([1, 2, 3]));
+    expect(() => y.sum().backward()).toThrow(/hook on a leaf of shape \[2\]: returned \[3\] where a gradient of shape \[2\]/);
+    expect(() => tensor([1]).registerHook(() => undefined)).toThrow(/does not require grad/);
+  });
+
+  it("a hook on x.transpose(0, 0) or x.t() of a vector never lands on x", () => {
+    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const y = x.transpose(0, 0);
+    expect(y).not.toBe(x);
+    const v = tensor([1, 2], { requiresGrad: true });
+    expect(v.t()).not.toBe(v);
+    expect(x.expand(2, 2)).not.toBe(x);
+    let calls = 0;
+    y.registerHook(() => void calls++);
+    x.sum().backward();
+    expect(calls).toBe(0);
+  });
+
+  it("retainGrad keeps an intermediate's gradient and accumulates it across backwards", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(3);
+    h.retainGrad();
+    expect(h.retainsGrad).toBe(true);
+    const y = h.mul(h).sum();
+    y.backward(undefined, { retainGraph: true });
+    expect(h.grad!.toArray()).toEqual([6, 12]);
+    y.backward();
+    expect(h.grad!.toArray()).toEqual([12, 24]);
+  });
+
+  it("retainGrad sees the gradient after the tensor's hooks changed it", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(1);
+    h.retainGrad();
+    h.registerHook((g) => g.mul(2));
+    h.sum().backward();
+    expect(h.grad!.toArray()).toEqual([2, 2]);
+    expect(x.grad!.toArray()).toEqual([2, 2]);
   });
 });
