@@ -3,17 +3,22 @@
 // Needs node --expose-gc.
 import { randn } from "../packages/autograd/dist/index.js";
 
-const mb = () => {
-  globalThis.gc();
+// ArrayBuffers are released after the collection that finds them dead, so collect a few times
+// with turns of the event loop between.
+const mb = async () => {
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   return process.memoryUsage().arrayBuffers / 2 ** 20;
 };
-const base = mb();
+const base = await mb();
 const x = randn([1_000_000], { seed: 0, requiresGrad: true });
 let h = x;
 for (let i = 0; i < 20; i++) h = h.add(1).neg();
 const loss = h.sum();
 h = null;
-const beforeBackward = mb() - base;
+const beforeBackward = (await mb()) - base;
 loss.backward();
-const afterBackward = mb() - base;
+const afterBackward = (await mb()) - base;
 console.log(JSON.stringify({ beforeBackward, afterBackward }));
