@@ -1,3 +1,12 @@
-export { Optimizer, type OptimizerState, type ParamState } from "./optimizer.js";
+export {
+  Optimizer,
+  type OptimizerStateDict,
+  type OptimizerParams,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamState,
+} from "./optimizer.js";
 export { SGD, type SGDOptions } from "./sgd.js";
 export { Adam, AdamW, type AdamOptions } from "./adam.js";
+export { RMSprop, type RMSpropOptions } from "./rmsprop.js";
+export { Adagrad, type AdagradOptions } from "./adagrad.js";

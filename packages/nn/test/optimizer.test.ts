@@ -105,7 +105,7 @@ describe("optimizer safety", () => {
     ["eps = 0", () => new optim.AdamW(params(), { eps: 0 }), /AdamW: invalid eps 0/],
     ["negative weight decay", () => new optim.Adam(params(), { weightDecay: -1 }), /invalid weightDecay/],
     ["empty parameter list", () => new optim.SGD([], { lr: 0.1 }), /empty parameter list/],
-    ["a non-leaf", () => new optim.SGD([tensor([1], { requiresGrad: true }).mul(2)], { lr: 0.1 }), /leaf tensor that requires grad/],
+    ["a non-leaf", () => new optim.SGD([tensor([1], { requiresGrad: true }).mul(2)], { lr: 0.1 }), /SGD: parameter 0 is not a leaf tensor \(it is the output of mul\)/],
   ])("rejects %s", (_, make, message) => {
     expect(make).toThrow(message);
   });
@@ -145,8 +145,9 @@ describe("optimizer safety", () => {
     a.sum().backward();
     opt.step();
     const before = JSON.stringify(opt.stateDict());
-    expect(() => opt.loadStateDict({ hyperparameters: {}, state: { 0: { momentumBuffer: [1, 2, 3] } } })).toThrow(/wrong size/);
-    expect(() => opt.loadStateDict({ hyperparameters: {}, state: { 5: {} } })).toThrow(/parameter 5/);
+    const saved = opt.stateDict();
+    expect(() => opt.loadStateDict({ ...saved, state: { 0: { momentumBuffer: [1, 2, 3] } } })).toThrow(/buffer momentumBuffer of parameter 0 must be 2 numbers/);
+    expect(() => opt.loadStateDict({ ...saved, state: { 5: {} } })).toThrow(/state for parameter 5/);
     expect(JSON.stringify(opt.stateDict())).toBe(before);
   });
 
