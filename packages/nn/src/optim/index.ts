@@ -2,6 +2,7 @@ export {
   Optimizer,
   type OptimizerStateDict,
   type OptimizerParams,
+  type OptimizerSpec,
   type ParamGroup,
   type ParamGroupInput,
   type ParamState,

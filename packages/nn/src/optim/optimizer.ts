@@ -1,4 +1,4 @@
-import { DataError, Tensor, noGrad } from "@tapegrad/autograd";
+import { DataError, Tensor, noGrad, zerosLike } from "@tapegrad/autograd";
 import { checkOptions } from "../options.js";
 
 /** Per-parameter optimizer state: counters and buffers shaped like the parameter. */
@@ -48,8 +48,8 @@ export function checkFlag(optimizer: string, name: string, value: unknown): bool
   return value;
 }
 
-/** How a subclass describes itself to the base: its name, defaults and the check of one full set of hyperparameters. */
-interface OptimizerSpec<H> {
+/** What a subclass tells the base optimizer: its name (for errors), its defaults, and how to check one full set of hyperparameters (for every group and every loaded state). */
+export interface OptimizerSpec<H> {
   name: string;
   defaults: H;
   /** Throws a DataError prefixed with `where` when a hyperparameter is invalid. */
@@ -181,7 +181,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
         const g = p.grad;
         if (g === null) continue;
         if (setToNone) p.grad = null;
-        else if (g.requiresGrad) p.grad = g.detach().mul(0);
+        else if (g.requiresGrad) p.grad = zerosLike(g);
         else noGrad(() => g.zero_());
       }
     }
