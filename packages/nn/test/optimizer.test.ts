@@ -280,6 +280,7 @@ describe("parameter groups", () => {
     ["a group without params", (a: Tensor) => new optim.SGD([{ params: [a] }, { lr: 0.1 } as never], { lr: 0.1 }), /SGD: param group 1: a parameter group needs a 'params' entry/],
     ["params that are not tensors", (a: Tensor) => new optim.SGD([{ params: [a] }, { params: 3 } as never], { lr: 0.1 }), /SGD: param group 1: params must be a tensor or an iterable of tensors/],
     ["a non-Tensor in a group", (a: Tensor) => new optim.SGD([{ params: [a, [1]] } as never], { lr: 0.1 }), /SGD: param group 0, parameter 1 is not a Tensor/],
+    ["a mix of groups and tensors", (a: Tensor, b: Tensor) => new optim.SGD([{ params: [a] }, b] as never, { lr: 0.1 }), /SGD: param group 1 is a Tensor: pass either tensors or groups/],
     ["a non-Tensor in a list", (a: Tensor) => new optim.SGD([a, 5] as never, { lr: 0.1 }), /SGD: parameter 1 is not a Tensor/],
     ["an invalid group hyperparameter", (a: Tensor, b: Tensor) => new optim.RMSprop([{ params: [a] }, { params: [b], alpha: -1 }]), /RMSprop: param group 1: invalid alpha -1/],
     ["a non-boolean flag in a group", (a: Tensor) => new optim.RMSprop([{ params: [a], centered: 1 as never }]), /RMSprop: param group 0: centered must be a boolean, got 1/],

@@ -106,6 +106,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
 
   private addGroup(group: unknown, index: number, plainList: boolean): void {
     const where = `${this.name}: param group ${index}`;
+    if (group instanceof Tensor) throw new DataError(`${where} is a Tensor: pass either tensors or groups { params, ...options }, not a mix`);
     const options = checkOptions(where, group, [...Object.keys(this.defaults), "params", "initialLr"]);
     if (!("params" in options)) throw new DataError(`${where}: a parameter group needs a 'params' entry`);
     const raw = options.params;
@@ -240,6 +241,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> {
       delete hyper.params;
       if (!("initialLr" in rest)) delete hyper.initialLr;
       this.spec.validate(hyper, where);
+      if (hyper.initialLr !== undefined) checkHyper(where, "initialLr", hyper.initialLr, Number.isFinite, "a finite number");
       hypers.push(hyper);
     });
     const next = new Map<Tensor, ParamState>();
