@@ -104,7 +104,93 @@ def optimizers():
     return out
 
 
+def optimizer_groups():
+    """Parameter groups, RMSprop and Adagrad on the 2-16-16-1 tanh network (8 steps), and
+    every LR scheduler's learning rates over 30 steps. Seeded on its own, so the fixtures
+    above do not change when this grows."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+    torch.manual_seed(1)
+    x = t(32, 2)
+    y = (torch.arange(32) % 2).to(torch.float64).unsqueeze(1)
+
+    def net():
+        return torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1), torch.nn.Sigmoid())
+
+    base = net()
+    initial = {k: as_list(v) for k, v in base.state_dict().items()}
+
+    def split(model):
+        named = list(model.named_parameters())
+        return [p for n, p in named if n.endswith("weight")], [p for n, p in named if n.endswith("bias")]
+
+    # Groups: weights first, then biases (the TypeScript test splits namedParameters() the same way).
+    configs = {
+        "sgd_groups": lambda w, b: torch.optim.SGD([{"params": w, "lr": 0.1, "weight_decay": 0.01}, {"params": b}], lr=0.05, momentum=0.9),
+        "adam_groups": lambda w, b: torch.optim.Adam([{"params": w, "weight_decay": 0.1}, {"params": b, "lr": 0.03, "betas": (0.8, 0.99)}], lr=0.01),
+        "rmsprop": lambda w, b: torch.optim.RMSprop(w + b, lr=0.01),
+        "rmsprop_centered": lambda w, b: torch.optim.RMSprop(w + b, lr=0.01, alpha=0.9, eps=1e-6, weight_decay=0.01, momentum=0.8, centered=True),
+        "adagrad": lambda w, b: torch.optim.Adagrad(w + b, lr=0.1),
+        "adagrad_decay": lambda w, b: torch.optim.Adagrad(w + b, lr=0.1, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1, eps=1e-8),
+    }
+    steps = 8
+    results = {}
+    for name, make in configs.items():
+        model = net()
+        model.load_state_dict(base.state_dict())
+        opt = make(*split(model))
+        losses = []
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = torch.nn.functional.binary_cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        results[name] = {"losses": losses, "state": {k: as_list(v) for k, v in model.state_dict().items()}}
+
+    # Schedulers: two groups (lr 0.1 and 0.05), getLastLr() after construction and after each of 30 steps.
+    S = torch.optim.lr_scheduler
+
+    def sgd():
+        return torch.optim.SGD([{"params": [torch.zeros(1, requires_grad=True)]}, {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05}], lr=0.1, momentum=0.9)
+
+    def adam():
+        return torch.optim.Adam([{"params": [torch.zeros(1, requires_grad=True)]}, {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.05}], lr=0.1)
+
+    schedules = {
+        "step": (sgd, lambda o: S.StepLR(o, 7, gamma=0.5)),
+        "multistep": (sgd, lambda o: S.MultiStepLR(o, [3, 8, 8, 20], gamma=0.3)),
+        "exponential": (sgd, lambda o: S.ExponentialLR(o, 0.9)),
+        "cosine": (sgd, lambda o: S.CosineAnnealingLR(o, 10, eta_min=0.001)),
+        "cosine_zero": (sgd, lambda o: S.CosineAnnealingLR(o, 12)),
+        "linear": (sgd, lambda o: S.LinearLR(o, start_factor=0.25, end_factor=0.9, total_iters=10)),
+        "linear_default": (sgd, lambda o: S.LinearLR(o)),
+        "lambda": (sgd, lambda o: S.LambdaLR(o, lambda e: 0.95 ** e)),
+        "onecycle": (sgd, lambda o: S.OneCycleLR(o, [0.5, 0.2], total_steps=30)),
+        "onecycle_three_phase": (adam, lambda o: S.OneCycleLR(o, 0.3, epochs=5, steps_per_epoch=6, pct_start=0.25, anneal_strategy="linear", div_factor=10.0, final_div_factor=100.0, three_phase=True)),
+        "onecycle_no_momentum": (sgd, lambda o: S.OneCycleLR(o, 1.0, total_steps=30, pct_start=0.4, cycle_momentum=False)),
+    }
+
+    def momenta(o):
+        return [g["betas"][0] if "betas" in g else g["momentum"] for g in o.param_groups]
+
+    lr_schedules = {}
+    for name, (make_opt, make_sched) in schedules.items():
+        opt = make_opt()
+        sched = make_sched(opt)
+        lrs, moms = [sched.get_last_lr()], [momenta(opt)]
+        for _ in range(30):
+            opt.step()
+            sched.step()
+            lrs.append(sched.get_last_lr())
+            moms.append(momenta(opt))
+        lr_schedules[name] = {"lrs": lrs, "momenta": moms}
+    return {"x": as_list(x), "y": as_list(y), "initial": initial, "steps": steps, "results": results, "schedulers": lr_schedules}
+
+
 meta = {"torch": torch.__version__, "generator": "scripts/torch-fixtures.py"}
 (root / "packages/autograd/test/fixtures/torch.json").write_text(json.dumps({"meta": meta, "expressions": expressions()}, indent=1))
 (root / "packages/nn/test/fixtures/torch-optim.json").write_text(json.dumps({"meta": meta, **optimizers()}, indent=1))
+(root / "packages/nn/test/fixtures/torch-optim-groups.json").write_text(json.dumps({"meta": meta, **optimizer_groups()}, indent=1))
 print("wrote fixtures with torch", torch.__version__)
