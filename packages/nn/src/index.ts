@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { Module, type LoadResult } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Parameter } from "./parameter.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
 export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
 export { Sequential } from "./layers/sequential.js";
