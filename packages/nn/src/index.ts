@@ -4,8 +4,7 @@
  * the graph.
  * @packageDocumentation
  */
-export { Module, type LoadResult } from "./module.js";
-export { Parameter } from "./parameter.js";
+export { Module, type LoadResult, type RemovableHandle, type BufferOptions, type NamedModulesOptions } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
 export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
