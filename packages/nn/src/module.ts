@@ -94,7 +94,8 @@ function checkRegistrations(module: Module<any, any>, owned: [string, Tensor][],
     const found = findUnregistered(value, registered, new Set(), 0);
     if (found === null) continue;
     const keyed = kind !== "an array" ? "ModuleDict" : "ModuleList";
-    const [what, use] = found instanceof Module ? ["a Module", keyed] : ["a tensor that requires grad", "ParameterList"];
+    const [what, use] =
+      found instanceof Module ? ["a Module", keyed] : found instanceof Parameter ? ["a Parameter", "ParameterList"] : ["a tensor that requires grad", "ParameterList"];
     throw new DataError(
       `parameters: ${where}${key} is ${kind} holding ${what}, which is not registered, so its parameters would be neither trained nor saved; use a ${use}`,
     );

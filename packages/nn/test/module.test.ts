@@ -177,7 +177,14 @@ describe("Module v2: classification by type", () => {
     }
     expect(() => new InMap().parameters()).toThrow(/InMap\.blocks is a Map holding a Module, .*use a ModuleDict/);
     expect(() => new InObject().parameters()).toThrow(/InObject\.heads is a plain object holding a Module, .*use a ModuleDict/);
-    expect(() => new InArray().parameters()).toThrow(/InArray\.weights is an array holding a tensor that requires grad, .*use a ParameterList/);
+    expect(() => new InArray().parameters()).toThrow(/InArray\.weights is an array holding a Parameter, .*use a ParameterList/);
+    class PlainInObject extends Module {
+      params = { w: randn([2], { requiresGrad: true }) };
+      forward(x: Tensor): Tensor {
+        return x.mul(this.params.w);
+      }
+    }
+    expect(() => new PlainInObject().parameters()).toThrow(/PlainInObject\.params is a plain object holding a tensor that requires grad, .*use a ParameterList/);
     expect(() => new Nested().parameters()).toThrow(/Nested\.stages is an array holding a Module, .*use a ModuleList/);
     expect(new Constants().parameters()).toEqual([]);
     expect(new Constants().stateDict()).toEqual({});
