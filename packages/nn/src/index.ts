@@ -4,7 +4,9 @@
  * the graph.
  * @packageDocumentation
  */
-export { Module, type LoadResult } from "./module.js";
+export { Module, type LoadResult, type RemovableHandle, type BufferOptions, type NamedModulesOptions } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { ModuleList, ModuleDict, ParameterList } from "./layers/containers.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
 export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
 export { Sequential } from "./layers/sequential.js";

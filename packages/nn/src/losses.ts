@@ -14,7 +14,7 @@ export interface LossOptions {
 }
 
 /** Base of the loss modules: `loss.forward(input, target)`. */
-export abstract class Loss extends Module {
+export abstract class Loss extends Module<[input: Tensor, target: Tensor | number[]], Tensor> {
   readonly reduction: Reduction;
 
   /** @throws DataError on an unknown reduction. */

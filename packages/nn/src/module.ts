@@ -1,5 +1,6 @@
-import { AutogradError, Tensor, noGrad } from "@tapegrad/autograd";
+import { DataError, Tensor, noGrad } from "@tapegrad/autograd";
 import { formatShape } from "@tapegrad/tensor";
+import { Parameter } from "./parameter.js";
 
 /** Result of `loadStateDict`: keys the dict lacked and keys it had that the module does not. */
 export interface LoadResult {
@@ -7,23 +8,135 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+/** What `registerForwardHook` and friends return: call `remove()` to unregister the hook. */
+export interface RemovableHandle {
+  /** Unregisters the hook; calling it again does nothing. */
+  remove(): void;
+}
+
+/** Options of `registerBuffer`. */
+export interface BufferOptions {
+  /** Save the buffer in the state dict (default true); false for caches that can be recomputed. */
+  persistent?: boolean;
+}
+
+/** Options of `namedModules`, as torch's `named_modules(memo, prefix)`. */
+export interface NamedModulesOptions {
+  /** Modules already listed; they and everything reached only through them are skipped. */
+  memo?: Set<Module<any, any>>;
+  /** Prepended, with a dot, to every name. */
+  prefix?: string;
+}
+
+interface BufferEntry {
+  tensor: Tensor | null;
+  persistent: boolean;
+}
+
+const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
+
+/** A leaf that would receive a gradient: what a user means as a parameter. */
+const isTrainable = (v: unknown): v is Tensor => v instanceof Tensor && v.isLeaf && (v instanceof Parameter || v.requiresGrad);
+
+/** Containers that property scanning looks inside to catch unregistered modules and parameters. */
+function containerKind(v: unknown): string | null {
+  if (Array.isArray(v)) return "an array";
+  if (v instanceof Map) return "a Map";
+  if (v instanceof Set) return "a Set";
+  if (typeof v === "object" && v !== null) {
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) return "a plain object";
+  }
+  return null;
+}
+
+function containerValues(v: unknown): Iterable<unknown> {
+  if (v instanceof Map || v instanceof Set) return v.values();
+  return Array.isArray(v) ? v : Object.values(v as object);
+}
+
 /**
- * Base class of every layer and model. Parameters and sub-modules are plain properties
- * (`this.weight = …`, `this.encoder = new Dense(…)`, also arrays of modules); the base
- * class finds them by walking the properties, so no registry of names is kept by hand.
- * Leaf tensors that require grad are parameters; other leaf tensors are buffers (saved in
- * the state dict but not trained).
+ * The first module or trainable tensor inside a container property that the module did
+ * not register, or null. Depth-limited and cycle-safe, since any object graph may hang
+ * off a property.
  */
-export abstract class Module {
+function findUnregistered(value: unknown, registered: Set<unknown>, seen: Set<unknown>, depth: number): Module<any, any> | Tensor | null {
+  if (depth > 4 || seen.has(value)) return null;
+  seen.add(value);
+  for (const v of containerValues(value)) {
+    if (typeof v !== "object" || v === null || registered.has(v)) continue;
+    if (v instanceof Module || isTrainable(v)) return v;
+    if (containerKind(v) !== null) {
+      const found = findUnregistered(v, registered, seen, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses a module whose properties hold something trainable that traversal would skip:
+ * silently skipping it would leave it untrained and unsaved.
+ */
+function checkRegistrations(module: Module<any, any>, owned: [string, Tensor][], children: [string, Module<any, any>][]): void {
+  const registered = new Set<unknown>([...owned.map(([, t]) => t), ...children.map(([, m]) => m)]);
+  const where = `${module.constructor.name}.`;
+  for (const [key, value] of Object.entries(module)) {
+    if (typeof value !== "object" || value === null || registered.has(value)) continue;
+    if (isTrainable(value)) {
+      throw new DataError(
+        `parameters: ${where}${key} is a plain Tensor that requires grad, so it would be neither trained nor saved; ` +
+          `wrap it in new Parameter(...) (nn.Parameter) or registerBuffer(...)`,
+      );
+    }
+    const kind = containerKind(value);
+    if (kind === null) continue;
+    const found = findUnregistered(value, registered, new Set(), 0);
+    if (found === null) continue;
+    const keyed = kind !== "an array" ? "ModuleDict" : "ModuleList";
+    const [what, use] =
+      found instanceof Module ? ["a Module", keyed] : found instanceof Parameter ? ["a Parameter", "ParameterList"] : ["a tensor that requires grad", "ParameterList"];
+    throw new DataError(
+      `parameters: ${where}${key} is ${kind} holding ${what}, which is not registered, so its parameters would be neither trained nor saved; use a ${use}`,
+    );
+  }
+}
+
+/** Indents every line but the first, as PyTorch's `_addindent`. */
+const indent = (text: string, spaces: number) => text.split("\n").join(`\n${" ".repeat(spaces)}`);
+
+/**
+ * Base class of every layer and model, as torch.nn.Module. Sub-modules and parameters are
+ * plain properties (`this.encoder = new Dense(…)`, `this.weight = new Parameter(…)`), found
+ * by walking the properties, so no registry of names is kept by hand. The type decides:
+ * a `Parameter` is a parameter (frozen or not), a `Module` is a child, and a tensor is
+ * state only when registered with `registerBuffer`. Arrays of modules on a property are
+ * children named `name.0`, `name.1`, …; for other collections use `ModuleList`,
+ * `ModuleDict` or `ParameterList`.
+ *
+ * `In` is the tuple of `forward`'s arguments and `Out` its result, so a layer such as
+ * attention can declare `forward(q, k, v, options?)` returning `{ output, weights }`.
+ */
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** True in training mode (the default); switched by `train()` and `eval()`. */
   training = true;
 
-  /** Computes the module's output. Subclasses define it; backward comes from the graph. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  // Private fields stay out of Object.entries, so property scanning never sees them.
+  readonly #buffers = new Map<string, BufferEntry>();
+  readonly #forwardPreHooks = new Map<number, (module: any, inputs: any) => unknown>();
+  readonly #forwardHooks = new Map<number, (module: any, inputs: any, output: any) => unknown>();
+  #nextHookId = 0;
 
-  /** Direct sub-modules with their property names (array elements named `name.i`). */
-  namedChildren(): [string, Module][] {
-    const out: [string, Module][] = [];
+  /** Computes the module's output. Subclasses define it; backward comes from the graph. */
+  abstract forward(...inputs: In): Out;
+
+  /**
+   * Direct sub-modules with their names: by default the properties holding a Module, and
+   * the Modules in array properties as `name.i`. Containers override it. A module registered
+   * under two names is listed under both here; `children()` and `namedModules()` list it once.
+   */
+  namedChildren(): [string, Module<any, any>][] {
+    const out: [string, Module<any, any>][] = [];
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) out.push([key, value]);
       else if (Array.isArray(value)) value.forEach((v, i) => v instanceof Module && out.push([`${key}.${i}`, v]));
@@ -31,88 +144,185 @@ export abstract class Module {
     return out;
   }
 
-  /** Direct sub-modules. */
-  children(): Module[] {
-    return this.namedChildren().map(([, m]) => m);
-  }
-
-  /** This module and every module below it, depth first, with dotted names ("" for this one). */
-  namedModules(prefix = ""): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+  /**
+   * Parameters this module holds itself (not those of its children): by default the
+   * properties holding a `Parameter`, in definition order (a `null`, e.g. `bias = null`, is
+   * skipped). `ParameterList` overrides it.
+   */
+  protected namedOwnParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    for (const [key, value] of Object.entries(this)) if (value instanceof Parameter) out.push([key, value]);
     return out;
   }
 
-  /** Leaf tensors held directly by this module, with their property names. */
-  private ownTensors(): [string, Tensor][] {
-    const out: [string, Tensor][] = [];
-    for (const [key, value] of Object.entries(this)) if (value instanceof Tensor && value.isLeaf) out.push([key, value]);
+  /** Direct sub-modules, each once. */
+  children(): Module<any, any>[] {
+    return [...new Set(this.namedChildren().map(([, m]) => m))];
+  }
+
+  /**
+   * This module and every module below it, depth first, with dotted names ("" for this
+   * one). Each module is listed once, under the first name it is reached by, so shared
+   * modules and back-references (a child holding its parent) are safe. A string argument
+   * is taken as the prefix, as in earlier versions.
+   */
+  namedModules(options: NamedModulesOptions | string = {}): [string, Module<any, any>][] {
+    const { memo = new Set<Module<any, any>>(), prefix = "" } = typeof options === "string" ? { prefix: options } : options;
+    if (memo.has(this)) return [];
+    memo.add(this);
+    const out: [string, Module<any, any>][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules({ memo, prefix: join(prefix, name) }));
     return out;
   }
 
-  /** Every parameter with its dotted name, e.g. `["0.weight", w]`, in definition order. */
-  namedParameters(): [string, Tensor][] {
-    return this.namedTensors().filter(([, t]) => t.requiresGrad);
+  /** This module and every module below it, each once. */
+  modules(): Module<any, any>[] {
+    return this.namedModules().map(([, m]) => m);
   }
 
-  /** Every parameter (leaf tensors that require grad), each once. */
-  parameters(): Tensor[] {
-    return this.namedParameters().map(([, t]) => t);
-  }
-
-  /** Every non-trainable leaf tensor (buffer) with its dotted name. */
-  namedBuffers(): [string, Tensor][] {
-    return this.namedTensors().filter(([, t]) => !t.requiresGrad);
-  }
-
-  private namedTensors(): [string, Tensor][] {
+  /**
+   * Every parameter with its dotted name, e.g. `["0.weight", w]`, in definition order, each
+   * once (a parameter shared by two layers is listed under its first name). Frozen
+   * parameters (`requiresGrad` false) are included, as in PyTorch.
+   * @throws DataError when a module holds something trainable that is not registered: a
+   * plain Tensor that requires grad on a property, or a Module or such a tensor inside a
+   * plain object, Map, Set or array of tensors (the message names the container to use).
+   */
+  namedParameters(): [string, Parameter][] {
     const seen = new Set<Tensor>();
-    const out: [string, Tensor][] = [];
+    const out: [string, Parameter][] = [];
     for (const [prefix, module] of this.namedModules()) {
-      for (const [key, t] of module.ownTensors()) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        out.push([prefix ? `${prefix}.${key}` : key, t]);
+      for (const [name, p] of module.checkedOwnParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([join(prefix, name), p]);
       }
     }
     return out;
   }
 
   /**
-   * Parameters and buffers by dotted name, as detached tensors sharing memory with the
-   * module (as PyTorch's state_dict): save them before training changes them.
+   * Every parameter, each once, in definition order.
+   * @throws DataError as `namedParameters`.
    */
-  stateDict(): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    for (const [name, t] of this.namedTensors()) out[name] = t.detach();
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  private checkedOwnParameters(): [string, Parameter][] {
+    const own = this.namedOwnParameters();
+    checkRegistrations(this, own, this.namedChildren());
+    return own;
+  }
+
+  /**
+   * Registers a tensor that is state but not a parameter (running statistics, a fixed
+   * mask), as torch's `register_buffer`. It is read and replaced as `this[name]`; it is
+   * saved in the state dict unless `persistent` is false. `null` reserves the name without
+   * a tensor. In a subclass, declare the property with `declare name: Tensor` so TypeScript
+   * knows it without creating a field.
+   * @throws DataError when the name is empty or has a dot, is already a parameter, module,
+   * method or other property, or when `tensor` is neither a Tensor nor null.
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
+    if (typeof name !== "string" || name === "" || name.includes(".")) {
+      throw new DataError(`registerBuffer: name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
+    }
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new DataError(`registerBuffer: buffer ${JSON.stringify(name)} must be a Tensor or null`);
+    }
+    const existing = this.#buffers.get(name);
+    if (existing) {
+      existing.tensor = tensor;
+      existing.persistent = options.persistent ?? true;
+      return;
+    }
+    if (name in this) {
+      // A declared field left undefined, or a plain tensor being promoted, may become a buffer.
+      const value = Object.hasOwn(this, name) ? (this as Record<string, unknown>)[name] : "inherited";
+      if (!(value === undefined || value === null || (value instanceof Tensor && !(value instanceof Parameter)))) {
+        throw new DataError(`registerBuffer: ${this.constructor.name} already has an attribute ${JSON.stringify(name)} that is not a buffer`);
+      }
+    }
+    const entry: BufferEntry = { tensor, persistent: options.persistent ?? true };
+    this.#buffers.set(name, entry);
+    const owner = this.constructor.name;
+    Object.defineProperty(this, name, {
+      configurable: true,
+      enumerable: false,
+      get: () => entry.tensor,
+      set: (value: unknown) => {
+        if (value !== null && !(value instanceof Tensor)) {
+          throw new DataError(`${owner}.${name}: cannot assign ${typeof value} to buffer ${JSON.stringify(name)} (a Tensor or null expected)`);
+        }
+        entry.tensor = value;
+      },
+    });
+  }
+
+  /** Every buffer with its dotted name (persistent or not), each once; unset (null) buffers are skipped. */
+  namedBuffers(): [string, Tensor][] {
+    return this.namedState(() => true);
+  }
+
+  /** Every buffer, each once. */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+
+  private namedState(keepBuffer: (entry: BufferEntry) => boolean, withParameters = false): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    const add = (name: string, t: Tensor) => {
+      if (seen.has(t)) return;
+      seen.add(t);
+      out.push([name, t]);
+    };
+    for (const [prefix, module] of this.namedModules()) {
+      if (withParameters) for (const [name, p] of module.checkedOwnParameters()) add(join(prefix, name), p);
+      for (const [name, entry] of module.#buffers) if (entry.tensor !== null && keepBuffer(entry)) add(join(prefix, name), entry.tensor);
+    }
     return out;
   }
 
   /**
-   * Copies values from `dict` into the parameters and buffers of the same names. Every key
-   * and shape is checked before any value is written, so a failed load changes nothing.
-   * @throws AutogradError naming the key on a shape mismatch or a non-Tensor value, and
-   * (when `strict`, the default) on missing or unexpected keys.
+   * Parameters and persistent buffers by dotted name, as detached tensors sharing memory
+   * with the module (as PyTorch's state_dict): save them before training changes them.
+   * Tensors on properties that are neither parameters nor registered buffers are left out.
+   * @throws DataError as `namedParameters`.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, t] of this.namedState((entry) => entry.persistent, true)) out[name] = t.detach();
+    return out;
+  }
+
+  /**
+   * Copies values from `dict` into the parameters and persistent buffers of the same
+   * names. Every key and shape is checked before any value is written, so a failed load
+   * changes nothing.
+   * @throws DataError naming the key on a shape mismatch or a non-Tensor value, and (when
+   * `strict`, the default) on missing or unexpected keys.
    */
   loadStateDict(dict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
     const strict = options.strict ?? true;
-    if (typeof dict !== "object" || dict === null) throw new AutogradError("loadStateDict: expected an object of tensors by name");
-    const own = new Map(this.namedTensors());
+    if (typeof dict !== "object" || dict === null) throw new DataError("loadStateDict: expected an object of tensors by name");
+    const own = new Map(this.namedState((entry) => entry.persistent, true));
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       const parts = [];
       if (missingKeys.length) parts.push(`missing keys ${missingKeys.map((k) => JSON.stringify(k)).join(", ")}`);
       if (unexpectedKeys.length) parts.push(`unexpected keys ${unexpectedKeys.map((k) => JSON.stringify(k)).join(", ")}`);
-      throw new AutogradError(`loadStateDict: ${parts.join("; ")}`);
+      throw new DataError(`loadStateDict: ${parts.join("; ")}`);
     }
     const writes: [Tensor, Tensor][] = [];
     for (const [key, target] of own) {
       if (!(key in dict)) continue;
       const source = dict[key];
-      if (!(source instanceof Tensor)) throw new AutogradError(`loadStateDict: value for ${JSON.stringify(key)} is not a Tensor`);
+      if (!(source instanceof Tensor)) throw new DataError(`loadStateDict: value for ${JSON.stringify(key)} is not a Tensor`);
       if (source.shape.length !== target.shape.length || source.shape.some((s, i) => s !== target.shape[i])) {
-        throw new AutogradError(
+        throw new DataError(
           `loadStateDict: shape mismatch for ${JSON.stringify(key)}: the dict has ${formatShape(source.shape)}, the module has ${formatShape(target.shape)}`,
         );
       }
@@ -136,13 +346,124 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * Calls `fn` on every sub-module, then on this module (children first, as PyTorch's
+   * `apply`), e.g. to re-initialise weights. Each module is visited once. Returns this.
+   */
+  apply(fn: (module: Module<any, any>) => void): this {
+    const visit = (m: Module<any, any>, memo: Set<Module<any, any>>) => {
+      memo.add(m);
+      for (const child of m.children()) if (!memo.has(child)) visit(child, memo);
+      fn(m);
+    };
+    visit(this, new Set());
+    return this;
+  }
+
+  /**
+   * Sets `requiresGrad` of every parameter, e.g. `requiresGrad_(false)` to freeze a
+   * pretrained encoder. Frozen parameters stay parameters. Returns this.
+   */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
   /** Clears every parameter's gradient (sets `.grad` to null, as PyTorch's default). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Number of trainable scalars. */
+  /** Number of scalars in `parameters()`, frozen ones included. */
   numParameters(): number {
     return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /**
+   * Registers `hook(module, inputs)` to run before every `forward`, in registration order,
+   * as torch's `register_forward_pre_hook`. An array it returns replaces the inputs.
+   */
+  registerForwardPreHook(hook: (module: this, inputs: In) => In | void): RemovableHandle {
+    return this.addHook(this.#forwardPreHooks, hook);
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)` to run after every `forward`, in registration
+   * order, as torch's `register_forward_hook`; `inputs` are those forward received (after
+   * pre-hooks). A value other than undefined that it returns replaces the output.
+   */
+  registerForwardHook(hook: (module: this, inputs: In, output: Out) => Out | void): RemovableHandle {
+    return this.addHook(this.#forwardHooks, hook);
+  }
+
+  private addHook<F>(hooks: Map<number, F>, hook: F): RemovableHandle {
+    if (typeof hook !== "function") throw new DataError(`${this.constructor.name}: a hook must be a function`);
+    this.installForwardWrapper();
+    const id = this.#nextHookId++;
+    hooks.set(id, hook);
+    return { remove: () => void hooks.delete(id) };
+  }
+
+  /**
+   * Users call `forward` directly (there is no `__call__`), so hooks need a wrapper on the
+   * call path. It is installed on the first hook only, as a non-enumerable own property
+   * that property scanning ignores; modules without hooks pay nothing.
+   */
+  private installForwardWrapper(): void {
+    if (this.#nextHookId > 0) return; // already installed by an earlier hook
+    const original = this.forward as (...inputs: unknown[]) => unknown;
+    const pre = this.#forwardPreHooks;
+    const post = this.#forwardHooks;
+    const wrapped = (...inputs: unknown[]): unknown => {
+      let args = inputs;
+      for (const hook of [...pre.values()]) {
+        const result = hook(this, args);
+        if (result !== undefined) args = Array.isArray(result) ? result : [result];
+      }
+      let output = original.apply(this, args);
+      for (const hook of [...post.values()]) {
+        const result = hook(this, args, output);
+        if (result !== undefined) output = result;
+      }
+      return output;
+    };
+    Object.defineProperty(this, "forward", { value: wrapped, enumerable: false, configurable: true, writable: true });
+  }
+
+  /**
+   * The settings shown between the parentheses of `toString()`, e.g.
+   * `inFeatures=2, outFeatures=25, bias=true` for a Dense layer; "" by default. Names and
+   * values are written as our options are (camelCase, `true`), not as PyTorch's snake_case.
+   */
+  extraRepr(): string {
+    return "";
+  }
+
+  /**
+   * The module tree as PyTorch's `print(model)` shows it:
+   * ```
+   * Sequential(
+   *   (0): Dense(inFeatures=2, outFeatures=25, bias=true)
+   *   (1): ReLU()
+   * )
+   * ```
+   * A module met again below itself (a back-reference) is shown as `Name(...)`.
+   */
+  toString(): string {
+    return this.repr(new Set());
+  }
+
+  private repr(path: Set<Module<any, any>>): string {
+    const name = this.constructor.name;
+    if (path.has(this)) return `${name}(...)`;
+    path.add(this);
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split("\n") : [];
+    const childLines = this.namedChildren().map(([key, m]) => `(${key}): ${indent(m.repr(path), 2)}`);
+    path.delete(this);
+    const lines = [...extraLines, ...childLines];
+    if (lines.length === 0) return `${name}()`;
+    if (extraLines.length === 1 && childLines.length === 0) return `${name}(${extraLines[0]})`;
+    return `${name}(\n  ${lines.join("\n  ")}\n)`;
   }
 }

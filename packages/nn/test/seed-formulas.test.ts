@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Tensor, tensor } from "@tapegrad/autograd";
 import { Generator } from "@tapegrad/tensor";
-import { BCELoss, Dense, Module, ReLU, Sequential, Sigmoid, Tanh, optim } from "@tapegrad/nn";
+import { BCELoss, Dense, Module, Parameter, ReLU, Sequential, Sigmoid, Tanh, optim } from "@tapegrad/nn";
 
 // The numpy tutorials' hand-written backward pass, in plain loops over number[][], checked
 // against the gradients tapegrad derives from the graph. Tutorials keep samples in
@@ -87,8 +87,8 @@ function build(sizes: number[], batch: number, seed: number, hidden: "relu" | "t
   const modules: Module[] = [];
   layers.forEach((layer, i) => {
     const dense = new Dense(sizes[i]!, sizes[i + 1]!);
-    dense.weight = tensor(layer.W, { requiresGrad: true });
-    dense.bias = tensor(layer.b, { requiresGrad: true });
+    dense.weight = new Parameter(tensor(layer.W));
+    dense.bias = new Parameter(tensor(layer.b));
     modules.push(dense, i === layers.length - 1 ? new Sigmoid() : hidden === "relu" ? new ReLU() : new Tanh());
   });
   return { layers, X, Y, model: new Sequential(...modules) };

@@ -30,6 +30,10 @@ export class Softmax extends Module {
   forward(x: Tensor): Tensor {
     return x.softmax(this.dim);
   }
+  /** `dim=-1`, for `toString()`. */
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
 }
 
 /** Returns its input unchanged; a placeholder layer. */

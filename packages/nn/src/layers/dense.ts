@@ -1,6 +1,7 @@
 import { DataError, Tensor, linear, uniform } from "@tapegrad/autograd";
 import { ShapeError, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
 import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
 
 /** Options of Dense. */
 export interface DenseOptions {
@@ -19,9 +20,9 @@ export interface DenseOptions {
  */
 export class Dense extends Module {
   /** [outFeatures, inFeatures]. */
-  weight: Tensor;
+  weight: Parameter;
   /** [outFeatures], or null without bias. */
-  bias: Tensor | null;
+  bias: Parameter | null;
 
   /** @throws DataError when a size is not a positive integer. */
   constructor(
@@ -35,9 +36,9 @@ export class Dense extends Module {
     }
     const bound = 1 / Math.sqrt(inFeatures);
     // One generator for both tensors, so with a seed the bias continues the weights' stream.
-    const random = { generator: pickGenerator(options), requiresGrad: true };
-    this.weight = uniform([outFeatures, inFeatures], -bound, bound, random);
-    this.bias = options.bias === false ? null : uniform([outFeatures], -bound, bound, random);
+    const random = { generator: pickGenerator(options) };
+    this.weight = new Parameter(uniform([outFeatures, inFeatures], -bound, bound, random));
+    this.bias = options.bias === false ? null : new Parameter(uniform([outFeatures], -bound, bound, random));
   }
 
   /**
@@ -50,6 +51,11 @@ export class Dense extends Module {
       throw new ShapeError(`Dense.forward: expected input [..., ${this.inFeatures}], got ${formatShape(x.shape)}`);
     }
     return linear(x, this.weight, this.bias);
+  }
+
+  /** `inFeatures=2, outFeatures=25, bias=true`, for `toString()`. */
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 }
 

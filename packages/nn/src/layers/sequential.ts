@@ -2,8 +2,8 @@ import { DataError, type Tensor } from "@tapegrad/autograd";
 import { Module } from "../module.js";
 
 /**
- * Applies modules one after another. Children are named "0", "1", … so state-dict keys
- * read "0.weight", "2.bias", as in PyTorch.
+ * Applies modules one after another. Children are named "0", "1", … (and readable as
+ * `seq[0]`) so state-dict keys read "0.weight", "2.bias", as in PyTorch.
  */
 export class Sequential extends Module {
   [index: number]: Module;
@@ -17,9 +17,11 @@ export class Sequential extends Module {
     });
   }
 
-  /** Number of modules. */
+  /** Number of modules (a module added twice counts twice, as it runs twice). */
   get length(): number {
-    return this.children().length;
+    let n = 0;
+    while (this[n] instanceof Module) n++;
+    return n;
   }
 
   /** Appends a module under the next index. Returns this. */
@@ -32,7 +34,7 @@ export class Sequential extends Module {
   /** Runs the modules in order. */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this.children()) y = m.forward(y);
+    for (let i = 0, n = this.length; i < n; i++) y = this[i]!.forward(y);
     return y;
   }
 }

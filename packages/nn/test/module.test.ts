@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { Tensor, gradcheck, randn, tensor } from "@tapegrad/autograd";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { DataError, Tensor, eye, gradcheck, noGrad, ones, randn, tensor, zeros } from "@tapegrad/autograd";
 import { NDArray } from "@tapegrad/tensor";
 import {
   BCELoss,
@@ -13,9 +13,11 @@ import {
   Linear,
   MSELoss,
   Module,
+  Parameter,
   ReLU,
   Sequential,
   Sigmoid,
+  Softmax,
   Tanh,
   data,
   decodeStateDict,
@@ -28,7 +30,11 @@ import {
 class Block extends Module {
   encoder = new Dense(3, 4, { seed: 1 });
   heads = [new Dense(4, 2, { seed: 2 }), new Dense(4, 1, { bias: false, seed: 3 })];
-  scale = tensor([2]); // a buffer: a leaf that needs no gradient
+  declare scale: Tensor;
+  constructor() {
+    super();
+    this.registerBuffer("scale", tensor([2])); // state, saved but not trained
+  }
   forward(x: Tensor): Tensor {
     const h = this.encoder.forward(x).relu();
     return this.heads[0]!.forward(h).sum(1, true).add(this.heads[1]!.forward(h)).mul(this.scale);
@@ -87,6 +93,370 @@ describe("Module", () => {
     expect(result.missingKeys).toContain("encoder.bias");
     expect(result.unexpectedKeys).toEqual(["other"]);
     expect(partial.encoder.weight.toArray()).toEqual(good["encoder.weight"]!.toArray());
+  });
+});
+
+describe("Module v2: classification by type", () => {
+  it("freezing keeps a parameter a parameter (E11) and requiresGrad_ round-trips", () => {
+    const dense = new Dense(2, 3);
+    dense.weight.requiresGrad_(false);
+    expect(dense.namedParameters().map(([n]) => n)).toEqual(["weight", "bias"]);
+    expect(dense.namedBuffers()).toEqual([]);
+    expect(Object.keys(dense.stateDict())).toEqual(["weight", "bias"]);
+    dense.forward(tensor([[1, 2]])).sum().backward();
+    expect(dense.weight.grad).toBeNull();
+    expect(dense.bias!.grad!.toArray()).toEqual([1, 1, 1]);
+
+    const model = new Sequential(new Dense(2, 3), new ReLU(), new Dense(3, 1));
+    expect(model.requiresGrad_(false)).toBe(model);
+    expect(model.parameters().map((p) => p.requiresGrad)).toEqual([false, false, false, false]);
+    model.requiresGrad_();
+    expect(model.parameters().map((p) => p.requiresGrad)).toEqual([true, true, true, true]);
+    expect(model.numParameters()).toBe(6 + 3 + 3 + 1);
+  });
+
+  it("a plain tensor property is not state (E12); a requires-grad one is refused by name", () => {
+    class Masked extends Module {
+      lin = new Dense(2, 2);
+      mask = ones([2, 2]);
+      lastOutput: Tensor | null = null;
+      forward(x: Tensor): Tensor {
+        this.lastOutput = this.lin.forward(x).mul(this.mask);
+        return this.lastOutput;
+      }
+    }
+    const masked = new Masked();
+    masked.forward(tensor([[1, 2]])); // caches a non-leaf: a value, not a parameter
+    expect(Object.keys(masked.stateDict())).toEqual(["lin.weight", "lin.bias"]);
+    expect(masked.namedBuffers()).toEqual([]);
+    expect(masked.parameters()).toHaveLength(2);
+
+    class Forgot extends Module {
+      scale = tensor([1, 2], { requiresGrad: true });
+      forward(x: Tensor): Tensor {
+        return x.mul(this.scale);
+      }
+    }
+    const message = /Forgot\.scale is a plain Tensor that requires grad.*wrap it in new Parameter\(\.\.\.\) \(nn\.Parameter\) or registerBuffer\(\.\.\.\)/;
+    expect(() => new Forgot().parameters()).toThrow(message);
+    expect(() => new Forgot().stateDict()).toThrow(DataError);
+    expect(() => new Sequential(new Forgot()).namedParameters()).toThrow(message);
+  });
+
+  it("modules, parameters or tensors hidden in a Map, a plain object or an array of tensors are refused, naming the container to use", () => {
+    class InMap extends Module {
+      blocks = new Map([["a", new Dense(2, 2)]]);
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    class InObject extends Module {
+      heads = { left: new Dense(2, 2), right: new Dense(2, 2) };
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    class InArray extends Module {
+      weights = [new Parameter(randn([2, 2])), new Parameter(randn([2]))]; // E14
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    class Nested extends Module {
+      stages = [[new Dense(2, 2)], [new Dense(2, 2)]];
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    class Constants extends Module {
+      table = [ones([2]), zeros([3])]; // no gradient wanted: ignored, as PyTorch does
+      options = { eps: 1e-5, names: ["a"] };
+      forward(x: Tensor): Tensor {
+        return x;
+      }
+    }
+    expect(() => new InMap().parameters()).toThrow(/InMap\.blocks is a Map holding a Module, .*use a ModuleDict/);
+    expect(() => new InObject().parameters()).toThrow(/InObject\.heads is a plain object holding a Module, .*use a ModuleDict/);
+    expect(() => new InArray().parameters()).toThrow(/InArray\.weights is an array holding a Parameter, .*use a ParameterList/);
+    class PlainInObject extends Module {
+      params = { w: randn([2], { requiresGrad: true }) };
+      forward(x: Tensor): Tensor {
+        return x.mul(this.params.w);
+      }
+    }
+    expect(() => new PlainInObject().parameters()).toThrow(/PlainInObject\.params is a plain object holding a tensor that requires grad, .*use a ParameterList/);
+    expect(() => new Nested().parameters()).toThrow(/Nested\.stages is an array holding a Module, .*use a ModuleList/);
+    expect(new Constants().parameters()).toEqual([]);
+    expect(new Constants().stateDict()).toEqual({});
+  });
+
+  it("a back-reference to the parent does not overflow (E13), and shared modules and parameters are listed once", () => {
+    class Child extends Module {
+      lin = new Dense(2, 2);
+      constructor(readonly owner: Module) {
+        super();
+      }
+      forward(x: Tensor): Tensor {
+        return this.lin.forward(x);
+      }
+    }
+    class Parent extends Module {
+      child: Child;
+      head = new Dense(2, 1);
+      constructor() {
+        super();
+        this.child = new Child(this);
+      }
+      forward(x: Tensor): Tensor {
+        return this.head.forward(this.child.forward(x));
+      }
+    }
+    const parent = new Parent();
+    expect(parent.namedModules().map(([n]) => n)).toEqual(["", "child", "child.lin", "head"]);
+    expect(parent.namedParameters().map(([n]) => n)).toEqual(["child.lin.weight", "child.lin.bias", "head.weight", "head.bias"]);
+    expect(parent.eval().modules().every((m) => !m.training)).toBe(true);
+    expect(parent.toString()).toContain("(owner): Parent(...)");
+    expect(parent.child.modules()).toHaveLength(4); // child, its owner, and their Dense layers
+
+    const shared = new Dense(2, 2);
+    const twice = new Sequential(shared, new ReLU(), shared);
+    expect(twice.namedModules().map(([n]) => n)).toEqual(["", "0", "1"]);
+    expect(twice.children()).toHaveLength(2);
+    expect(twice.parameters()).toHaveLength(2);
+    expect(Object.keys(twice.stateDict())).toEqual(["0.weight", "0.bias"]);
+    expect(twice.length).toBe(3);
+    const x = tensor([[1, -2]]);
+    // Both uses run: the layer is applied twice.
+    expect(twice.forward(x).toArray()).toEqual(shared.forward(shared.forward(x).relu()).toArray());
+
+    class Tied extends Module {
+      encoder = new Dense(3, 3);
+      decoder = new Dense(3, 3);
+      constructor() {
+        super();
+        this.decoder.weight = this.encoder.weight;
+      }
+      forward(x: Tensor): Tensor {
+        return this.decoder.forward(this.encoder.forward(x));
+      }
+    }
+    expect(new Tied().namedParameters().map(([n]) => n)).toEqual(["encoder.weight", "encoder.bias", "decoder.bias"]);
+  });
+
+  it("namedModules takes a prefix (also as a plain string) and a memo", () => {
+    const inner = new Dense(2, 2);
+    const model = new Sequential(new Dense(2, 2), new Sequential(inner));
+    expect(model.namedModules({ prefix: "net" }).map(([n]) => n)).toEqual(["net", "net.0", "net.1", "net.1.0"]);
+    expect(model.namedModules("net").map(([n]) => n)).toEqual(["net", "net.0", "net.1", "net.1.0"]);
+    const memo = new Set<Module<any, any>>([inner]);
+    expect(model.namedModules({ memo }).map(([n]) => n)).toEqual(["", "0", "1"]);
+    expect(memo.size).toBe(4);
+  });
+
+  it("modules() lists every module once and apply(fn) visits children before their parent", () => {
+    const first = new Dense(2, 3);
+    const relu = new ReLU();
+    const last = new Dense(3, 1);
+    const inner = new Sequential(relu, last);
+    const model = new Sequential(first, inner);
+    expect(model.modules()).toEqual([model, first, inner, relu, last]);
+    const visited: Module<any, any>[] = [];
+    expect(model.apply((m) => visited.push(m))).toBe(model);
+    expect(visited).toEqual([first, relu, last, inner, model]);
+    model.apply((m) => {
+      if (m instanceof Dense) init.constant(m.weight, 0.25);
+    });
+    expect([...first.weight.toFloat64Array(), ...last.weight.toFloat64Array()].every((v) => v === 0.25)).toBe(true);
+  });
+});
+
+describe("Module v2: buffers", () => {
+  class RunningMean extends Module {
+    gain = new Parameter(ones([3]));
+    declare runningMean: Tensor;
+    declare cache: Tensor | null;
+    constructor() {
+      super();
+      this.registerBuffer("runningMean", zeros([3]));
+      this.registerBuffer("cache", ones([3]), { persistent: false });
+    }
+    forward(x: Tensor): Tensor {
+      noGrad(() => this.runningMean.mul_(0.9).add_(x.detach().mean(0).mul(0.1)));
+      return x.mul(this.gain);
+    }
+  }
+
+  it("registerBuffer: readable as a property, persistent ones in the state dict, non-persistent ones not", () => {
+    const m = new RunningMean();
+    m.forward(tensor([[1, 2, 3], [3, 4, 5]]));
+    expect(m.runningMean.toArray()).toEqual([0.2, 0.30000000000000004, 0.4]);
+    expect(m.namedBuffers().map(([n]) => n)).toEqual(["runningMean", "cache"]);
+    expect(m.buffers()).toEqual([m.runningMean, m.cache]);
+    expect(m.namedParameters().map(([n]) => n)).toEqual(["gain"]);
+    expect(Object.keys(m.stateDict())).toEqual(["gain", "runningMean"]);
+    expect(Object.keys(m)).not.toContain("runningMean");
+    // Assigning replaces the buffer, as in PyTorch.
+    const replacement = tensor([7, 8, 9]);
+    m.runningMean = replacement;
+    expect(m.stateDict()["runningMean"]!.toArray()).toEqual([7, 8, 9]);
+    m.cache = null;
+    expect(m.namedBuffers().map(([n]) => n)).toEqual(["runningMean"]);
+    const nested = new Sequential(new Dense(3, 3), m);
+    expect(Object.keys(nested.stateDict())).toEqual(["0.weight", "0.bias", "1.gain", "1.runningMean"]);
+    expect(nested.namedBuffers().map(([n]) => n)).toEqual(["1.runningMean"]);
+  });
+
+  it("loadStateDict round-trips parameters and persistent buffers into a fresh instance", () => {
+    const trained = new RunningMean();
+    trained.forward(tensor([[10, 20, 30]]));
+    noGrad(() => trained.gain.mul_(tensor([2, 3, 4])));
+    const fresh = new RunningMean();
+    const result = fresh.loadStateDict(trained.stateDict());
+    expect(result).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect(fresh.gain.toArray()).toEqual([2, 3, 4]);
+    expect(fresh.runningMean.toArray()).toEqual([1, 2, 3]);
+    expect(fresh.gain).toBeInstanceOf(Parameter);
+    expect(() => fresh.loadStateDict({ ...trained.stateDict(), cache: ones([3]) })).toThrow(/unexpected keys "cache"/);
+    expect(() => fresh.loadStateDict({ gain: ones([3]) })).toThrow(DataError);
+  });
+
+  it("registerBuffer refuses names that clash or cannot be dotted, and assigning a non-tensor", () => {
+    const m = new RunningMean();
+    expect(() => m.registerBuffer("training", zeros([1]))).toThrow(/already has an attribute "training"/);
+    expect(() => m.registerBuffer("forward", zeros([1]))).toThrow(/already has an attribute "forward"/);
+    expect(() => m.registerBuffer("gain", zeros([1]))).toThrow(/already has an attribute "gain"/);
+    expect(() => m.registerBuffer("a.b", zeros([1]))).toThrow(/without "\."/);
+    expect(() => m.registerBuffer("x", [1] as never)).toThrow(/must be a Tensor or null/);
+    expect(() => {
+      (m as unknown as { runningMean: unknown }).runningMean = 3;
+    }).toThrow(/RunningMean\.runningMean: cannot assign number to buffer/);
+  });
+});
+
+describe("Module v2: toString", () => {
+  it("prints the tree as PyTorch's print(model)", () => {
+    const model = new Sequential(new Linear(2, 25), new ReLU(), new Linear(25, 1, { bias: false }));
+    expect(model.toString()).toBe(
+      [
+        "Sequential(",
+        "  (0): Dense(inFeatures=2, outFeatures=25, bias=true)",
+        "  (1): ReLU()",
+        "  (2): Dense(inFeatures=25, outFeatures=1, bias=false)",
+        ")",
+      ].join("\n"),
+    );
+    class Net extends Module {
+      body = new Sequential(new Dense(2, 3), new Softmax());
+      head = new Sigmoid();
+      forward(x: Tensor): Tensor {
+        return this.head.forward(this.body.forward(x));
+      }
+    }
+    expect(String(new Net())).toBe(
+      [
+        "Net(",
+        "  (body): Sequential(",
+        "    (0): Dense(inFeatures=2, outFeatures=3, bias=true)",
+        "    (1): Softmax(dim=-1)",
+        "  )",
+        "  (head): Sigmoid()",
+        ")",
+      ].join("\n"),
+    );
+    expect(new ReLU().toString()).toBe("ReLU()");
+  });
+});
+
+describe("Module v2: forward hooks", () => {
+  it("pre-hooks and hooks run in registration order, may replace inputs and output, and are removable", () => {
+    const dense = new Dense(2, 1, { seed: 3 });
+    init.constant(dense.weight, 1);
+    init.zeros(dense.bias!);
+    const log: string[] = [];
+    const pre1 = dense.registerForwardPreHook((m, [x]) => {
+      expect(m).toBe(dense);
+      log.push(`pre1 ${JSON.stringify(x.toArray())}`);
+      return [x.mul(2)];
+    });
+    dense.registerForwardPreHook((_m, [x]) => void log.push(`pre2 ${JSON.stringify(x.toArray())}`));
+    const post1 = dense.registerForwardHook((_m, [x], y) => {
+      log.push(`post1 ${JSON.stringify(x.toArray())} ${JSON.stringify(y.toArray())}`);
+      return y.add(100);
+    });
+    dense.registerForwardHook((_m, _inputs, y) => void log.push(`post2 ${JSON.stringify(y.toArray())}`));
+    const model = new Sequential(dense, new ReLU());
+    // x = [1, 2] doubled by pre1 → [2, 4]; y = 2 + 4 = 6, then 106 from post1.
+    expect(model.forward(tensor([[1, 2]])).toArray()).toEqual([[106]]);
+    expect(log).toEqual(["pre1 [[1,2]]", "pre2 [[2,4]]", "post1 [[2,4]] [[6]]", "post2 [[106]]"]);
+
+    pre1.remove();
+    post1.remove();
+    post1.remove(); // a second remove does nothing
+    log.length = 0;
+    expect(dense.forward(tensor([[1, 2]])).toArray()).toEqual([[3]]);
+    expect(log).toEqual(["pre2 [[1,2]]", "post2 [[3]]"]);
+    // The wrapper is invisible to scanning: no new state, parameters or children.
+    expect(Object.keys(dense)).not.toContain("forward");
+    expect(Object.keys(dense.stateDict())).toEqual(["weight", "bias"]);
+    expect(new Dense(2, 1).hasOwnProperty("forward")).toBe(false);
+  });
+
+  it("hooks see gradients flow through replaced outputs", () => {
+    const dense = new Dense(2, 2);
+    dense.registerForwardHook((_m, _inputs, y) => y.mul(3));
+    dense.forward(tensor([[1, 1]])).sum().backward();
+    expect(dense.bias!.grad!.toArray()).toEqual([3, 3]);
+  });
+});
+
+describe("Module v2: generic forward (checked by tsc in pnpm typecheck)", () => {
+  interface AttentionOptions {
+    needWeights?: boolean;
+  }
+  interface AttentionOutput {
+    output: Tensor;
+    weights: Tensor | null;
+  }
+  class Attention extends Module<[query: Tensor, key: Tensor, value: Tensor, options?: AttentionOptions], AttentionOutput> {
+    forward(q: Tensor, k: Tensor, v: Tensor, options: AttentionOptions = {}): AttentionOutput {
+      const weights = q.matmul(k.transpose(0, 1)).softmax(-1);
+      return { output: weights.matmul(v), weights: options.needWeights === false ? null : weights };
+    }
+  }
+
+  it("a subclass declares several inputs, an options object and a structured output", () => {
+    const attention = new Attention();
+    const q = eye(2);
+    const { output, weights } = attention.forward(q, q, tensor([[1, 0], [0, 1]]), { needWeights: true });
+    expectTypeOf(output).toEqualTypeOf<Tensor>();
+    expectTypeOf(weights).toEqualTypeOf<Tensor | null>();
+    expectTypeOf(attention.forward).parameters.toEqualTypeOf<[Tensor, Tensor, Tensor, AttentionOptions?]>();
+    const e = Math.E;
+    expect(output.toArray()).toEqual([
+      [expect.closeTo(e / (e + 1), 15), expect.closeTo(1 / (e + 1), 15)],
+      [expect.closeTo(1 / (e + 1), 15), expect.closeTo(e / (e + 1), 15)],
+    ]);
+    const seen: number[] = [];
+    attention.registerForwardHook((_m, inputs, out) => {
+      expectTypeOf(inputs).toEqualTypeOf<[query: Tensor, key: Tensor, value: Tensor, options?: AttentionOptions]>();
+      expectTypeOf(out).toEqualTypeOf<AttentionOutput>();
+      seen.push(inputs.length);
+    });
+    expect(attention.forward(q, q, q, { needWeights: false }).weights).toBeNull();
+    expect(seen).toEqual([4]);
+    // @ts-expect-error: forward needs query, key and value
+    expect(() => attention.forward(q)).toThrow();
+    expectTypeOf(new BCELoss().forward).parameters.toEqualTypeOf<[input: Tensor, target: Tensor | number[]]>();
+    expectTypeOf(new Dense(2, 2).forward).returns.toEqualTypeOf<Tensor>();
+  });
+
+  it("a plain tensor does not type-check where a Parameter is declared", () => {
+    const dense = new Dense(1, 1);
+    // @ts-expect-error: a Tensor is not a Parameter; wrap it in new Parameter(...)
+    const assign = () => (dense.weight = tensor([[1]], { requiresGrad: true }));
+    assign();
+    // Plain JavaScript has no such check; there the traversal refuses it by name.
+    expect(() => dense.parameters()).toThrow(/Dense\.weight is a plain Tensor that requires grad/);
   });
 });
 
