@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { Generator } from "@tapegrad/tensor";
 import { Tensor, defineOp, gradients, linear, traceBackward, type VjpInfo } from "@tapegrad/autograd";
 
-// A plain backward lets ReLU, sigmoid and tanh write their gradient into the incoming one
-// when the engine can prove nobody else holds it. Whatever the graph, the gradients must
-// be exactly those of a backward that never reuses memory (gradients() captures, so it
-// never does).
+// A plain backward lets ReLU, sigmoid and tanh write their gradient into the incoming one,
+// sums pending gradients into one it owns, and takes a leaf's first gradient instead of
+// copying it, whenever the engine saw the memory born during the backward and handed on
+// once. Whatever the graph, the gradients must be exactly those of a backward that never
+// reuses memory (a recorded backward, createGraph, never does).
 
 const bits = (t: Tensor) => Array.from(new BigUint64Array(Float64Array.from(t.array.values()).buffer), (b) => b.toString(16));
 
@@ -55,7 +56,7 @@ describe("gradients written into their incoming gradient", () => {
         fc.integer(),
         (widths, acts, skip, reshape, batch, seed) => {
           const { params, loss } = net(new Generator(seed), widths, acts, skip, reshape, batch);
-          const expected = gradients(loss(), params);
+          const expected = gradients(loss(), params, { createGraph: true });
           loss().backward();
           params.forEach((p, i) => expect(bits(p.grad!)).toEqual(bits(expected[i]!)));
           // A second plain backward accumulates exactly the same again.
@@ -68,26 +69,26 @@ describe("gradients written into their incoming gradient", () => {
     );
   });
 
-  /** An identity op that records whether its VJP was offered g as scratch. */
-  function spy(seen: boolean[]) {
-    const op = defineOp({
-      name: "spy",
-      rule: "∂x = g",
-      forward: ([x]) => x!,
-      vjp: (g, _context, info: VjpInfo) => {
-        seen.push(info.gradIsScratch);
-        return [g];
-      },
-    });
-    return (x: Tensor) => op([x], undefined);
-  }
+  const seen: boolean[] = [];
+  /** An identity op that records whether its VJP was told it owns g. */
+  const spyOp = defineOp({
+    name: "ownershipSpy",
+    rule: "∂x = g",
+    save: () => ({}),
+    view: true,
+    forward: ([x]) => x!,
+    vjp: (g, _context, info: VjpInfo) => {
+      seen.push(info.ownsGrad);
+      return [g];
+    },
+  });
+  const s = (x: Tensor) => spyOp([x], undefined);
 
-  it("is offered only for a gradient a matmul just made, sent to one node, with no one watching", () => {
+  it("is offered for a gradient born in this backward and handed on once, with no one watching", () => {
     const g = new Generator(1);
     const w = new Tensor(g.normalArray([3, 4]), { requiresGrad: true });
     const x = new Tensor(g.normalArray([2, 4]), { requiresGrad: true });
-    const seen: boolean[] = [];
-    const s = spy(seen);
+    seen.length = 0;
 
     linear(s(x), w).sum().backward();
     expect(seen).toEqual([true]); // linear's ∂x is fresh and goes to the spy alone
@@ -99,17 +100,66 @@ describe("gradients written into their incoming gradient", () => {
     seen.length = 0;
     const shared = s(x);
     linear(shared, w).add(linear(shared, w)).sum().backward();
-    expect(seen).toEqual([false]); // two gradients were summed: fresh, but not marked
+    expect(seen).toEqual([true]); // two fresh gradients, summed into the first in place
 
     seen.length = 0;
     linear(s(x).mul(1).add(0), w).sum().backward();
-    expect(seen).toEqual([false]); // add passes g through; mul made a new one, unmarked
+    expect(seen).toEqual([true]); // add hands its owned g on once; mul's result is fresh
 
     seen.length = 0;
-    gradients(linear(s(x), w).sum(), [w]);
+    const twice = s(x);
+    const h = linear(twice, w);
+    h.add(h).sum().backward();
+    expect(seen).toEqual([true]); // add returns g to both sides: summed into a fresh buffer
+
+    seen.length = 0;
+    gradients(linear(s(x), w).sum(), [x]);
+    expect(seen).toEqual([true]); // gradients() reuses memory too: only returned tensors are watched
+
+    seen.length = 0;
+    const watched = s(x);
+    const hooked = linear(watched, w);
+    hooked.registerHook(() => undefined);
+    hooked.sum().backward();
+    const retained = s(x);
+    retained.retainGrad();
+    linear(retained, w).sum().backward();
+    const captured = s(x);
+    gradients(linear(captured, w).sum(), [captured, x]);
     traceBackward(linear(s(x), w).sum());
     linear(s(x), w).sum().backward(undefined, { createGraph: true });
-    expect(seen).toEqual([false, false, false]); // capturing, tracing, recording
+    // A hook on another tensor watches only that one; retainGrad keeps a copy, as PyTorch,
+    // so it does not watch either; returned by gradients(), traced and recorded do.
+    expect(seen).toEqual([true, true, false, false, false]);
+  });
+
+  it("is not offered after a hook or a capture saw the gradient", () => {
+    const g = new Generator(3);
+    const w = new Tensor(g.normalArray([3, 4]), { requiresGrad: true });
+    const x = new Tensor(g.normalArray([2, 4]), { requiresGrad: true });
+    const kept: Tensor[] = [];
+    seen.length = 0;
+    const y = s(x);
+    y.registerHook((grad) => void kept.push(grad));
+    linear(y, w).sum().backward();
+    // The hook runs on the spy's output gradient, before its VJP: it may keep it.
+    expect(seen).toEqual([false]);
+    const before = kept[0]!.toArray();
+    linear(x, w).sum().backward();
+    expect(kept[0]!.toArray()).toEqual(before);
+  });
+
+  it("takes a leaf's first gradient without copying it, and adds later ones in place", () => {
+    const g = new Generator(4);
+    const w = new Tensor(g.normalArray([3, 4]), { requiresGrad: true });
+    const x = new Tensor(g.normalArray([2, 4]), { requiresGrad: true });
+    linear(x, w).sum().backward();
+    const first = w.grad!;
+    const storage = first.array.storage;
+    linear(x, w).sum().backward();
+    expect(w.grad).toBe(first);
+    expect(w.grad!.array.storage).toBe(storage);
+    expect(first.version).toBe(1);
   });
 
   it("never touches a gradient the caller passed in", () => {

@@ -20,9 +20,9 @@ export class Parameter extends Tensor {
     if (!(data instanceof Tensor) && !(data instanceof NDArray)) {
       throw new DataError(`Parameter: expected a Tensor or an NDArray, got ${data === null ? "null" : typeof data}`);
     }
+    // Sharing the array shares its Storage, so in-place writes through either handle
+    // bump the one version counter that graphs saving the other check.
     super(data instanceof Tensor ? data.array : data, { requiresGrad: requiresGrad === true });
-    // In-place writes through either handle must invalidate graphs that saved the other.
-    if (data instanceof Tensor) this.shareVersion(data);
   }
 
   /** Shape and values, for logs; says Parameter so a printout tells it from a plain tensor. */
