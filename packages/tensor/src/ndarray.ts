@@ -44,9 +44,10 @@ export class NDArray {
 
   /**
    * Wraps a buffer (or another array's Storage, for a view) without copying it.
+   * @param trusted internal: only `NDArray.wrap` passes it, to skip validation.
    * @throws ShapeError when the shape or strides are invalid or would read outside `data`.
    */
-  constructor(data: Float64Array | Storage, shape: readonly number[], strides?: readonly number[], offset = 0, trusted?: typeof TRUSTED) {
+  constructor(data: Float64Array | Storage, shape: readonly number[], strides?: readonly number[], offset = 0, trusted?: symbol) {
     if (trusted === TRUSTED) {
       this.storage = data as Storage;
       this.shape = shape;
