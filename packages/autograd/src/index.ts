@@ -39,4 +39,5 @@ export { where } from "./ops/where.js";
 export { linear } from "./ops/matmul.js";
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryCrossEntropyBackward } from "./ops/loss.js";
 export { reluBackward, sigmoidBackward, tanhBackward } from "./ops/unary.js";
+export { backwardHook, type BackwardHookParams } from "./ops/hook.js";
 export type { Operand } from "./ops/operand.js";

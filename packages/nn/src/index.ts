@@ -6,6 +6,7 @@
  */
 export { Module, type LoadResult, type RemovableHandle, type BufferOptions, type NamedModulesOptions } from "./module.js";
 export { Parameter } from "./parameter.js";
+export type { FullBackwardHook } from "./backward-hook.js";
 export { ModuleList, ModuleDict, ParameterList } from "./layers/containers.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
 export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";

@@ -1,6 +1,7 @@
-import { DataError, Tensor, noGrad } from "@tapegrad/autograd";
+import { DataError, Tensor, isGradEnabled, noGrad } from "@tapegrad/autograd";
 import { formatShape } from "@tapegrad/tensor";
 import { Parameter } from "./parameter.js";
+import { withBackwardHooks, type FullBackwardHook } from "./backward-hook.js";
 
 /** Result of `loadStateDict`: keys the dict lacked and keys it had that the module does not. */
 export interface LoadResult {
@@ -125,6 +126,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   readonly #buffers = new Map<string, BufferEntry>();
   readonly #forwardPreHooks = new Map<number, (module: any, inputs: any) => unknown>();
   readonly #forwardHooks = new Map<number, (module: any, inputs: any, output: any) => unknown>();
+  readonly #backwardHooks = new Map<number, FullBackwardHook<any>>();
   #nextHookId = 0;
 
   /** Computes the module's output. Subclasses define it; backward comes from the graph. */
@@ -396,6 +398,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.addHook(this.#forwardHooks, hook);
   }
 
+  /**
+   * Registers `hook(module, gradInput, gradOutput)` to run once per backward through this
+   * module, as torch's `register_full_backward_hook`: `gradInput` holds the gradients of
+   * forward's tensor arguments (null where none is needed), `gradOutput` those of its
+   * tensor outputs. An array it returns replaces `gradInput`. Hooks run in registration
+   * order, each seeing the previous one's result.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return this.addHook(this.#backwardHooks, hook as FullBackwardHook<any>);
+  }
+
   private addHook<F>(hooks: Map<number, F>, hook: F): RemovableHandle {
     if (typeof hook !== "function") throw new DataError(`${this.constructor.name}: a hook must be a function`);
     this.installForwardWrapper();
@@ -414,13 +427,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const original = this.forward as (...inputs: unknown[]) => unknown;
     const pre = this.#forwardPreHooks;
     const post = this.#forwardHooks;
+    const backward = this.#backwardHooks;
     const wrapped = (...inputs: unknown[]): unknown => {
       let args = inputs;
       for (const hook of [...pre.values()]) {
         const result = hook(this, args);
         if (result !== undefined) args = Array.isArray(result) ? result : [result];
       }
-      let output = original.apply(this, args);
+      let output =
+        backward.size > 0 && isGradEnabled()
+          ? withBackwardHooks(this, () => [...backward.values()], args, (wrappedArgs) => original.apply(this, wrappedArgs))
+          : original.apply(this, args);
       for (const hook of [...post.values()]) {
         const result = hook(this, args, output);
         if (result !== undefined) output = result;
