@@ -3,7 +3,17 @@
  * per op, `backward()`, functional transforms and gradcheck.
  * @packageDocumentation
  */
+// Order matters: tensor.ts (with the engine and defineOp it reaches) evaluates first, then
+// the op families install their methods on Tensor.prototype.
 export { Tensor, type TensorOptions } from "./tensor.js";
+import "./ops/index.js";
+export type { ArithmeticMethods } from "./ops/arithmetic.js";
+export type { UnaryMethods } from "./ops/unary.js";
+export type { MatmulMethods } from "./ops/matmul.js";
+export type { ReduceMethods } from "./ops/reduce.js";
+export type { CompareMethods } from "./ops/compare.js";
+export type { ShapeMethods } from "./ops/shape.js";
+export type { InPlaceMethods } from "./ops/inplace.js";
 export {
   tensor,
   zeros,

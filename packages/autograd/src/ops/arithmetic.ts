@@ -1,7 +1,7 @@
-import { NDArray, kernels } from "@tapegrad/tensor";
+import { DataError, NDArray, kernels } from "@tapegrad/tensor";
 import { defineOp } from "../op.js";
-import type { Tensor } from "../tensor.js";
-import { constant } from "./operand.js";
+import { Tensor } from "../tensor.js";
+import { constant, toTensor, type Operand } from "./operand.js";
 
 // Binary ops broadcast: their VJPs return gradients in the output's shape and the engine
 // sums them back to each operand's shape.
@@ -95,3 +95,59 @@ export const where = defineOp({
     return [null, needsGrad[1] ? g.where(mask, zero) : null, needsGrad[2] ? zero.where(mask, g) : null];
   },
 });
+
+/** The arithmetic methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
+export interface ArithmeticMethods {
+  /** this + other, broadcasting. */
+  add(other: Operand): Tensor;
+  /** this − other, broadcasting. */
+  sub(other: Operand): Tensor;
+  /** this · other elementwise, broadcasting. */
+  mul(other: Operand): Tensor;
+  /** this / other elementwise, broadcasting. */
+  div(other: Operand): Tensor;
+  /** Elementwise maximum, broadcasting; ties split the gradient. */
+  maximum(other: Operand): Tensor;
+  /** Elementwise minimum, broadcasting; ties split the gradient. */
+  minimum(other: Operand): Tensor;
+  /**
+   * Elementwise power with a number exponent.
+   * @throws DataError when the exponent is not a number.
+   */
+  pow(exponent: number): Tensor;
+  /** Elementwise: this where condition ≠ 0, else other (condition gets no gradient). */
+  where(condition: Operand, other: Operand): Tensor;
+}
+
+Tensor.prototype.add = function (this: Tensor, other: Operand): Tensor {
+  return add([this, toTensor(other, "add")], undefined);
+};
+
+Tensor.prototype.sub = function (this: Tensor, other: Operand): Tensor {
+  return sub([this, toTensor(other, "sub")], undefined);
+};
+
+Tensor.prototype.mul = function (this: Tensor, other: Operand): Tensor {
+  return mul([this, toTensor(other, "mul")], undefined);
+};
+
+Tensor.prototype.div = function (this: Tensor, other: Operand): Tensor {
+  return div([this, toTensor(other, "div")], undefined);
+};
+
+Tensor.prototype.maximum = function (this: Tensor, other: Operand): Tensor {
+  return maximum([this, toTensor(other, "maximum")], undefined);
+};
+
+Tensor.prototype.minimum = function (this: Tensor, other: Operand): Tensor {
+  return minimum([this, toTensor(other, "minimum")], undefined);
+};
+
+Tensor.prototype.pow = function (this: Tensor, exponent: number): Tensor {
+  if (typeof exponent !== "number") throw new DataError(`pow: exponent must be a number, got ${typeof exponent}`);
+  return pow([this], exponent);
+};
+
+Tensor.prototype.where = function (this: Tensor, condition: Operand, other: Operand): Tensor {
+  return where([toTensor(condition, "where"), this, toTensor(other, "where")], undefined);
+};

@@ -1,5 +1,7 @@
 import { kernels, type NDArray } from "@tapegrad/tensor";
 import { defineOp, type Op } from "../op.js";
+import { Tensor } from "../tensor.js";
+import { toTensor, type Operand } from "./operand.js";
 
 // Ops without a derivative still go through defineOp, so every op is in one registry and
 // the tests can check them all; their outputs never require grad.
@@ -40,3 +42,55 @@ function argReduction(name: string, kernel: (x: NDArray, dim?: number, keepdim?:
 export const argmax = argReduction("argmax", kernels.argmax);
 /** Index of the smallest value along dim. */
 export const argmin = argReduction("argmin", kernels.argmin);
+
+/** The compare methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
+export interface CompareMethods {
+  /** Index of the largest value along `dim` (of the flattened tensor when omitted); no gradient. */
+  argmax(dim?: number, keepdim?: boolean): Tensor;
+  /** Index of the smallest value along `dim` (of the flattened tensor when omitted); no gradient. */
+  argmin(dim?: number, keepdim?: boolean): Tensor;
+  /** 1 where this > other, else 0; no gradient. */
+  gt(other: Operand): Tensor;
+  /** 1 where this < other, else 0; no gradient. */
+  lt(other: Operand): Tensor;
+  /** 1 where this ≥ other, else 0; no gradient. */
+  ge(other: Operand): Tensor;
+  /** 1 where this ≤ other, else 0; no gradient. */
+  le(other: Operand): Tensor;
+  /** 1 where this = other, else 0; no gradient. */
+  eq(other: Operand): Tensor;
+  /** 1 where this ≠ other, else 0; no gradient. */
+  ne(other: Operand): Tensor;
+}
+
+Tensor.prototype.argmax = function (this: Tensor, dim?: number, keepdim: boolean = false): Tensor {
+  return argmax([this], { dim, keepdim });
+};
+
+Tensor.prototype.argmin = function (this: Tensor, dim?: number, keepdim: boolean = false): Tensor {
+  return argmin([this], { dim, keepdim });
+};
+
+Tensor.prototype.gt = function (this: Tensor, other: Operand): Tensor {
+  return gt([this, toTensor(other, "gt")], undefined);
+};
+
+Tensor.prototype.lt = function (this: Tensor, other: Operand): Tensor {
+  return lt([this, toTensor(other, "lt")], undefined);
+};
+
+Tensor.prototype.ge = function (this: Tensor, other: Operand): Tensor {
+  return ge([this, toTensor(other, "ge")], undefined);
+};
+
+Tensor.prototype.le = function (this: Tensor, other: Operand): Tensor {
+  return le([this, toTensor(other, "le")], undefined);
+};
+
+Tensor.prototype.eq = function (this: Tensor, other: Operand): Tensor {
+  return eq([this, toTensor(other, "eq")], undefined);
+};
+
+Tensor.prototype.ne = function (this: Tensor, other: Operand): Tensor {
+  return ne([this, toTensor(other, "ne")], undefined);
+};

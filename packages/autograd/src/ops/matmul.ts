@@ -1,6 +1,6 @@
 import { kernels } from "@tapegrad/tensor";
 import { defineOp } from "../op.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { toTensor } from "./operand.js";
 
 /**
@@ -57,3 +57,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias !== undefined && bias !== null) inputs.push(toTensor(bias, "linear"));
   return linearOp(inputs, undefined);
 }
+
+/** The matmul methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
+export interface MatmulMethods {
+  /**
+   * Matrix product with PyTorch's rules for 1-D and batched operands:
+   * `[m,k] @ [k,n] → [m,n]`, `[…,m,k] @ […,k,n] → […,m,n]`.
+   * @throws ShapeError when inner sizes differ or batch shapes do not broadcast.
+   */
+  matmul(other: Tensor): Tensor;
+}
+
+Tensor.prototype.matmul = function (this: Tensor, other: Tensor): Tensor {
+  return matmul([this, toTensor(other, "matmul")], undefined);
+};

@@ -1,6 +1,6 @@
-import { kernels, normalizeDims } from "@tapegrad/tensor";
+import { kernels, normalizeDim, normalizeDims } from "@tapegrad/tensor";
 import { defineOp } from "../op.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { constant } from "./operand.js";
 
 /** Which dimensions a reduction removes, already normalized, and whether it keeps them as size 1. */
@@ -69,3 +69,54 @@ export const logsumexp = defineOp<ReduceParams>({
     return [restoreDims(g, x!.shape, params).mul(x!.sub(y).exp())];
   },
 });
+
+/** The reduce methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
+export interface ReduceMethods {
+  /** Sum over `dim` (all dimensions by default). */
+  sum(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  /** Mean over `dim` (all dimensions by default). */
+  mean(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  /**
+   * Largest value over `dim` (all by default); ties share the gradient.
+   * @throws ShapeError when a reduced dimension is empty.
+   */
+  max(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  /** Smallest value over `dim` (all by default), as −max(−x). */
+  min(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  /** log Σ exp over `dim` (all by default), stable for large values. */
+  logsumexp(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  /** log softmax along `dim`: x − logsumexp(x), stable for logits of ±1000. */
+  logSoftmax(dim: number): Tensor;
+  /** softmax along `dim`, computed as exp(logSoftmax) so it never overflows. */
+  softmax(dim: number): Tensor;
+}
+
+Tensor.prototype.sum = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+  return sum([this], reduceParams(dim, keepdim, this.ndim, "sum"));
+};
+
+Tensor.prototype.mean = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+  return mean([this], reduceParams(dim, keepdim, this.ndim, "mean"));
+};
+
+Tensor.prototype.max = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+  return max([this], reduceParams(dim, keepdim, this.ndim, "max"));
+};
+
+Tensor.prototype.min = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+  return this.neg().max(dim, keepdim).neg();
+};
+
+Tensor.prototype.logsumexp = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+  return logsumexp([this], reduceParams(dim, keepdim, this.ndim, "logsumexp"));
+};
+
+Tensor.prototype.logSoftmax = function (this: Tensor, dim: number): Tensor {
+  normalizeDim(dim, this.ndim, "logSoftmax");
+  return this.sub(this.logsumexp(dim, true));
+};
+
+Tensor.prototype.softmax = function (this: Tensor, dim: number): Tensor {
+  normalizeDim(dim, this.ndim, "softmax");
+  return this.logSoftmax(dim).exp();
+};

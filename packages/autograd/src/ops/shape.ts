@@ -1,4 +1,6 @@
-import { resolveReshape } from "@tapegrad/tensor";
+import { formatShape, normalizeDim, resolveReshape, shapeFromArgs, type ShapeArgs } from "@tapegrad/tensor";
+import { AutogradError } from "../errors.js";
+import { Tensor } from "../tensor.js";
 import { defineOp } from "../op.js";
 import { zeros } from "../creation.js";
 import { cat } from "./join.js";
@@ -79,3 +81,108 @@ export const clone = defineOp({
   forward: ([x]) => x!.clone(),
   vjp: (g) => [g],
 });
+
+/** The shape methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
+export interface ShapeMethods {
+  /** A copy with its own memory; gradients flow back through it. */
+  clone(): Tensor;
+  /** This tensor if its memory is contiguous, else a contiguous copy (gradients flow through). */
+  contiguous(): Tensor;
+  /** Transpose of a 2-D tensor (≤ 2-D tensors are returned as they are for 0/1-D). */
+  t(): Tensor;
+  /**
+   * The same elements in a new shape; one size may be -1. A view when the layout allows.
+   * @throws ShapeError when the element counts differ.
+   */
+  reshape(...shape: ShapeArgs): Tensor;
+  /** Alias of reshape, for PyTorch users. */
+  view(...shape: ShapeArgs): Tensor;
+  /** Swaps two dimensions (a view). */
+  transpose(dim0: number, dim1: number): Tensor;
+  /**
+   * Reorders dimensions (a view).
+   * @throws ShapeError unless dims is a permutation of the dimensions.
+   */
+  permute(...dims: ShapeArgs): Tensor;
+  /** Inserts a size-1 dimension at `dim` (a view). */
+  unsqueeze(dim: number): Tensor;
+  /** Removes size-1 dimensions: all, or those listed (a view). */
+  squeeze(dim?: number | readonly number[]): Tensor;
+  /**
+   * Broadcasts to a larger shape (a view with stride 0); -1 keeps a size.
+   * @throws ShapeError when a size other than 1 would change.
+   */
+  expand(...shape: ShapeArgs): Tensor;
+  /** Broadcasts to another tensor's shape. */
+  expandAs(other: Tensor): Tensor;
+  /** Merges dimensions startDim…endDim into one. */
+  flatten(startDim?: number, endDim?: number): Tensor;
+  /**
+   * Elements start … start+length−1 along dim (a view).
+   * @throws ShapeError when the range leaves the dimension.
+   */
+  narrow(dim: number, start: number, length: number): Tensor;
+}
+
+Tensor.prototype.clone = function (this: Tensor): Tensor {
+  return clone([this], undefined);
+};
+
+Tensor.prototype.contiguous = function (this: Tensor): Tensor {
+  return this.array.isContiguous() ? this : this.clone();
+};
+
+Tensor.prototype.t = function (this: Tensor): Tensor {
+  if (this.ndim > 2) throw new AutogradError(`t: expects a tensor with at most 2 dimensions, got ${formatShape(this.shape)}; use transpose`);
+  // A fresh view even when nothing moves, so a hook on the result never lands on this tensor.
+  return this.ndim < 2 ? permute([this], this.shape.map((_, i) => i)) : this.transpose(0, 1);
+};
+
+Tensor.prototype.reshape = function (this: Tensor, ...shape: ShapeArgs): Tensor {
+  return reshape([this], shapeFromArgs(shape));
+};
+
+Tensor.prototype.view = function (this: Tensor, ...shape: ShapeArgs): Tensor {
+  return this.reshape(...shape);
+};
+
+Tensor.prototype.transpose = function (this: Tensor, dim0: number, dim1: number): Tensor {
+  const a = normalizeDim(dim0, this.ndim, "transpose");
+  const b = normalizeDim(dim1, this.ndim, "transpose");
+  return transpose([this], [a, b]);
+};
+
+Tensor.prototype.permute = function (this: Tensor, ...dims: ShapeArgs): Tensor {
+  const order = shapeFromArgs(dims);
+  this.array.permute(order);
+  return permute([this], order.map((d) => normalizeDim(d, this.ndim, "permute")));
+};
+
+Tensor.prototype.unsqueeze = function (this: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, this.ndim + 1, "unsqueeze");
+  return this.reshape([...this.shape.slice(0, d), 1, ...this.shape.slice(d)]);
+};
+
+Tensor.prototype.squeeze = function (this: Tensor, dim?: number | readonly number[]): Tensor {
+  return this.reshape(this.array.squeeze(dim).shape);
+};
+
+Tensor.prototype.expand = function (this: Tensor, ...shape: ShapeArgs): Tensor {
+  const target = this.array.expand(shapeFromArgs(shape)).shape;
+  return expand([this], target);
+};
+
+Tensor.prototype.expandAs = function (this: Tensor, other: Tensor): Tensor {
+  return this.expand(other.shape);
+};
+
+Tensor.prototype.flatten = function (this: Tensor, startDim: number = 0, endDim: number = -1): Tensor {
+  return this.reshape(this.array.flatten(startDim, endDim).shape);
+};
+
+Tensor.prototype.narrow = function (this: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim(dim, this.ndim, "narrow");
+  this.array.narrow(d, start, length);
+  const s = start < 0 ? start + this.shape[d]! : start;
+  return narrow([this], { dim: d, start: s, length });
+};

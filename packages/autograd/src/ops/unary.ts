@@ -1,4 +1,5 @@
-import { kernels } from "@tapegrad/tensor";
+import { DataError, kernels } from "@tapegrad/tensor";
+import { Tensor } from "../tensor.js";
 import { defineOp, type Op } from "../op.js";
 import { constant } from "./operand.js";
 
@@ -160,3 +161,92 @@ export const clamp = defineOp<ClampBounds>({
     return [g.mul(constant(inside))];
   },
 });
+
+/** The unary methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
+export interface UnaryMethods {
+  /** −this. */
+  neg(): Tensor;
+  /** eˣ. */
+  exp(): Tensor;
+  /** Natural logarithm. */
+  log(): Tensor;
+  /** ln(1 + x), accurate near 0. */
+  log1p(): Tensor;
+  /** Square root. */
+  sqrt(): Tensor;
+  /** |x|. */
+  abs(): Tensor;
+  /** Hyperbolic tangent. */
+  tanh(): Tensor;
+  /** Logistic function, finite for any input. */
+  sigmoid(): Tensor;
+  /** max(x, 0). */
+  relu(): Tensor;
+  /** Sine. */
+  sin(): Tensor;
+  /** Cosine. */
+  cos(): Tensor;
+  /** x². */
+  square(): Tensor;
+  /**
+   * Clamps into [min, max]; either bound may be omitted (undefined).
+   * @throws DataError when both are omitted or a bound is not a number.
+   */
+  clamp(min?: number, max?: number): Tensor;
+}
+
+Tensor.prototype.neg = function (this: Tensor): Tensor {
+  return neg([this], undefined);
+};
+
+Tensor.prototype.exp = function (this: Tensor): Tensor {
+  return exp([this], undefined);
+};
+
+Tensor.prototype.log = function (this: Tensor): Tensor {
+  return log([this], undefined);
+};
+
+Tensor.prototype.log1p = function (this: Tensor): Tensor {
+  return log1p([this], undefined);
+};
+
+Tensor.prototype.sqrt = function (this: Tensor): Tensor {
+  return sqrt([this], undefined);
+};
+
+Tensor.prototype.abs = function (this: Tensor): Tensor {
+  return abs([this], undefined);
+};
+
+Tensor.prototype.tanh = function (this: Tensor): Tensor {
+  return tanh([this], undefined);
+};
+
+Tensor.prototype.sigmoid = function (this: Tensor): Tensor {
+  return sigmoid([this], undefined);
+};
+
+Tensor.prototype.relu = function (this: Tensor): Tensor {
+  return relu([this], undefined);
+};
+
+Tensor.prototype.sin = function (this: Tensor): Tensor {
+  return sin([this], undefined);
+};
+
+Tensor.prototype.cos = function (this: Tensor): Tensor {
+  return cos([this], undefined);
+};
+
+Tensor.prototype.square = function (this: Tensor): Tensor {
+  return this.pow(2);
+};
+
+Tensor.prototype.clamp = function (this: Tensor, min?: number, max?: number): Tensor {
+  if (min === undefined && max === undefined) throw new DataError("clamp: at least one of min and max must be given");
+  for (const bound of [min, max]) {
+    if (bound !== undefined && typeof bound !== "number") throw new DataError(`clamp: bounds must be numbers, got ${typeof bound}`);
+  }
+  return clamp([this], { min, max });
+};
