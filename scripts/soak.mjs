@@ -27,10 +27,16 @@ const lossFn = new BCELoss();
 const optimizer = new optim.SGD(model.parameters(), { lr: 0.05 });
 const block = Math.max(1, Math.floor(steps / 10));
 const samples = [];
+// FinalizationRegistry callbacks run as later tasks, and on a loaded machine a few rounds
+// of gc() are not always enough for them to land: collect until the count holds still.
 const settle = async () => {
-  for (let i = 0; i < 3; i++) {
-    globalThis.gc();
-    await new Promise((r) => setTimeout(r, 0));
+  let previous = -1;
+  for (let i = 0; i < 20 && alive !== previous; i++) {
+    previous = alive;
+    for (let k = 0; k < 3; k++) {
+      globalThis.gc();
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 };
 await settle();

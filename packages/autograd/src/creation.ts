@@ -1,6 +1,8 @@
 import {
   DataError,
   NDArray,
+  checkBoolean,
+  checkOptions,
   checkShape,
   pickGenerator,
   type Generator,
@@ -29,17 +31,32 @@ export interface RandomTensorOptions extends TensorOptions {
  * @throws DataError on ragged or non-numeric data, or a length that does not match the shape.
  */
 export function tensor(data: NestedArray | Float64Array | readonly number[], options: TensorDataOptions = {}): Tensor {
-  return new Tensor(NDArray.from(data, options.shape), options);
+  const checked = checkTensorOptions("tensor", options, ["shape", "requiresGrad"]);
+  return new Tensor(NDArray.from(data, checked.shape), checked);
 }
 
 /** Arguments of the shape factories: a shape array or separate sizes, then optional options. */
 export type ShapeAndOptions<O> = [readonly number[], O?] | number[] | [...number[], O];
 
-/** Splits factory arguments into a shape and options. */
-function parseShapeArgs<O extends object>(args: readonly unknown[], op: string): { shape: number[]; options: O } {
+const TENSOR_KEYS = ["requiresGrad"] as const;
+const RANDOM_KEYS = ["requiresGrad", "seed", "generator"] as const;
+
+/**
+ * Checks a factory's options: unknown keys (`requires_grad`) and a non-boolean
+ * requiresGrad are errors rather than a silently untracked tensor.
+ * @throws DataError naming the factory and the key.
+ */
+export function checkTensorOptions<O extends TensorOptions>(op: string, options: O | undefined, keys: readonly string[] = TENSOR_KEYS): O {
+  const checked = checkOptions(op, options, keys) as O;
+  checkBoolean(op, "requiresGrad", checked.requiresGrad, false);
+  return checked;
+}
+
+/** Splits factory arguments into a shape (an array or separate sizes) and checked options. */
+function parseShapeArgs<O extends TensorOptions>(args: readonly unknown[], op: string, keys: readonly string[] = TENSOR_KEYS): { shape: number[]; options: O } {
   const last = args[args.length - 1];
   const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
-  const options = (hasOptions ? last : {}) as O;
+  const options = checkTensorOptions<O>(op, (hasOptions ? last : undefined) as O | undefined, keys);
   const rest = hasOptions ? args.slice(0, -1) : args;
   const raw = rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest;
   return { shape: checkShape(raw, op), options };
@@ -62,17 +79,17 @@ export function ones(...args: ShapeAndOptions<TensorOptions>): Tensor {
  * @throws DataError when value is not a number.
  */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  return new Tensor(NDArray.full(checkShape(shape, "full"), value), options);
+  return new Tensor(NDArray.full(checkShape(shape, "full"), value), checkTensorOptions("full", options));
 }
 
 /** A tensor of zeros shaped like `other`. */
 export function zerosLike(other: Tensor, options: TensorOptions = {}): Tensor {
-  return new Tensor(NDArray.zeros(other.shape), options);
+  return new Tensor(NDArray.zeros(other.shape), checkTensorOptions("zerosLike", options));
 }
 
 /** A tensor of ones shaped like `other`. */
 export function onesLike(other: Tensor, options: TensorOptions = {}): Tensor {
-  return new Tensor(NDArray.ones(other.shape), options);
+  return new Tensor(NDArray.ones(other.shape), checkTensorOptions("onesLike", options));
 }
 
 /**
@@ -80,29 +97,37 @@ export function onesLike(other: Tensor, options: TensorOptions = {}): Tensor {
  * @throws DataError when step is 0 or an argument is not finite.
  */
 export function arange(start: number, end?: number, step?: number | TensorOptions, options: TensorOptions = {}): Tensor {
-  if (typeof step === "object") return new Tensor(NDArray.arange(start, end), step);
-  return new Tensor(NDArray.arange(start, end, step ?? 1), options);
+  if (typeof step === "object") return new Tensor(NDArray.arange(start, end), checkTensorOptions("arange", step));
+  return new Tensor(NDArray.arange(start, end, step ?? 1), checkTensorOptions("arange", options));
 }
 
 /** `count` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, count: number, options: TensorOptions = {}): Tensor {
-  return new Tensor(NDArray.linspace(start, end, count), options);
+  return new Tensor(NDArray.linspace(start, end, count), checkTensorOptions("linspace", options));
 }
 
 /** The n×n identity matrix (n×m when m is given). */
 export function eye(n: number, m?: number | TensorOptions, options: TensorOptions = {}): Tensor {
-  if (typeof m === "object") return new Tensor(NDArray.eye(n), m);
-  return new Tensor(NDArray.eye(n, m ?? n), options);
+  if (typeof m === "object") return new Tensor(NDArray.eye(n), checkTensorOptions("eye", m));
+  return new Tensor(NDArray.eye(n, m ?? n), checkTensorOptions("eye", options));
 }
 
-/** Uniform numbers in [0, 1), from `{ seed }`, `{ generator }` or the default generator. */
-export function rand(shape: readonly number[], options: RandomTensorOptions = {}): Tensor {
-  return new Tensor(pickGenerator(options).uniform(checkShape(shape, "rand")), options);
+/**
+ * Uniform numbers in [0, 1), from `{ seed }`, `{ generator }` or the default generator:
+ * `rand([2, 3])` or `rand(2, 3)`, options last.
+ */
+export function rand(...args: ShapeAndOptions<RandomTensorOptions>): Tensor {
+  const { shape, options } = parseShapeArgs<RandomTensorOptions>(args, "rand", RANDOM_KEYS);
+  return new Tensor(pickGenerator(options).uniform(shape), options);
 }
 
-/** Standard normal numbers, from `{ seed }`, `{ generator }` or the default generator. */
-export function randn(shape: readonly number[], options: RandomTensorOptions = {}): Tensor {
-  return new Tensor(pickGenerator(options).normalArray(checkShape(shape, "randn")), options);
+/**
+ * Standard normal numbers, from `{ seed }`, `{ generator }` or the default generator:
+ * `randn([256, 3])` or `randn(256, 3)`, options last.
+ */
+export function randn(...args: ShapeAndOptions<RandomTensorOptions>): Tensor {
+  const { shape, options } = parseShapeArgs<RandomTensorOptions>(args, "randn", RANDOM_KEYS);
+  return new Tensor(pickGenerator(options).normalArray(shape), options);
 }
 
 /**
@@ -113,5 +138,6 @@ export function uniform(shape: readonly number[], low: number, high: number, opt
   if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
     throw new DataError(`uniform: expected finite bounds low ≤ high, got ${low} and ${high}`);
   }
-  return new Tensor(pickGenerator(options).uniform(checkShape(shape, "uniform"), low, high), options);
+  const checked = checkTensorOptions("uniform", options, RANDOM_KEYS);
+  return new Tensor(pickGenerator(checked).uniform(checkShape(shape, "uniform"), low, high), checked);
 }

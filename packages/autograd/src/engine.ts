@@ -1,4 +1,4 @@
-import { NDArray, collectAllocations, formatShape, kernels, sameShape, type Storage } from "@tapegrad/tensor";
+import { NDArray, checkBoolean, checkOptions, collectAllocations, formatShape, kernels, sameShape, type Storage } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./modes.js";
 import type { GradHook, Node } from "./node.js";
@@ -125,7 +125,10 @@ function runHooks(hooks: readonly GradHook[], g: Tensor, what: string): Tensor {
  * Nothing is owned while a trace watches or the backward is recorded.
  */
 export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor[], options: RunOptions = {}): Map<Tensor, Tensor> {
-  const { retainGraph = false, createGraph = false, observer } = options;
+  checkOptions("backward", options, ["retainGraph", "createGraph", "inputs", "observer"]);
+  const retainGraph = checkBoolean("backward", "retainGraph", options.retainGraph, false);
+  const createGraph = checkBoolean("backward", "createGraph", options.createGraph, false);
+  const observer = options.observer;
   const requested = options.inputs;
   const captured = new Map<Tensor, Tensor>();
   const wantedLeaves = new Set<Tensor>();

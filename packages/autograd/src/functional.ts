@@ -1,4 +1,4 @@
-import { NDArray } from "@tapegrad/tensor";
+import { NDArray, checkOptions } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { runBackward, seedGradient } from "./engine.js";
 import { enableGrad, isGradEnabled } from "./modes.js";
@@ -18,6 +18,7 @@ export function gradients(
   inputs: Tensor | readonly Tensor[],
   options: { gradOutputs?: Tensor | readonly Tensor[]; retainGraph?: boolean; createGraph?: boolean } = {},
 ): Tensor[] {
+  checkOptions("grad", options, ["gradOutputs", "retainGraph", "createGraph"]);
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const ins = inputs instanceof Tensor ? [inputs] : inputs;
   if (!Array.isArray(ins)) throw new AutogradError("grad: inputs must be a Tensor or an array of Tensors");

@@ -1,5 +1,5 @@
 import { formatShape, type NDArray } from "@tapegrad/tensor";
-import { AnomalyError } from "./errors.js";
+import { AnomalyError, AutogradError } from "./errors.js";
 
 // Two global switches, grad mode and anomaly mode. Global because they must reach every op
 // called inside `noGrad(fn)` or `detectAnomaly(fn)` without being threaded through their
@@ -8,13 +8,31 @@ import { AnomalyError } from "./errors.js";
 let gradEnabled = true;
 let anomalyEnabled = false;
 
-function during<T>(set: (on: boolean) => boolean, on: boolean, fn: () => T): T {
+function during<T>(set: (on: boolean) => boolean, on: boolean, fn: () => T, name: string): T {
+  if (typeof fn !== "function") throw new AutogradError(`${name}: expected a function, got ${typeof fn}`);
   const previous = set(on);
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     set(previous);
   }
+  refusePromise(result, name);
+  return result;
+}
+
+/**
+ * The modes are restored when fn returns, which for an async fn is at its first await:
+ * everything after it would run in the wrong mode, silently. So a promise is refused.
+ */
+function refusePromise(result: unknown, name: string): void {
+  if (typeof (result as { then?: unknown } | null)?.then !== "function") return;
+  // The orphaned promise must not crash the process with an unhandled rejection as well.
+  (result as Promise<unknown>).then(undefined, () => undefined);
+  throw new AutogradError(
+    `${name}: fn returned a Promise, but the mode only holds until fn's first await, so the rest would run unrecorded or recorded by mistake. ` +
+      `Await outside and keep fn synchronous: const batch = await load(); const y = ${name}(() => model.forward(batch));`,
+  );
 }
 
 const swapGrad = (on: boolean): boolean => {
@@ -38,20 +56,21 @@ export function isGradEnabled(): boolean {
  * if `fn` throws.
  */
 export function withGradMode<T>(on: boolean, fn: () => T): T {
-  return during(swapGrad, on, fn);
+  return during(swapGrad, on, fn, "withGradMode");
 }
 
 /**
  * Runs `fn` without recording anything on the tape and returns its result, as
  * `torch.no_grad()`. Use it for evaluation and for parameter updates.
+ * @throws AutogradError when fn returns a Promise: the mode would end at its first await.
  */
 export function noGrad<T>(fn: () => T): T {
-  return during(swapGrad, false, fn);
+  return during(swapGrad, false, fn, "noGrad");
 }
 
 /** Runs `fn` with recording switched on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
-  return during(swapGrad, true, fn);
+  return during(swapGrad, true, fn, "enableGrad");
 }
 
 /** Switches recording on or off globally; prefer `noGrad(fn)`, which restores the mode. */
@@ -71,7 +90,7 @@ export function setDetectAnomaly(on: boolean): void {
 
 /** Runs `fn` with anomaly detection set to `on`, restoring the previous setting afterwards. */
 export function withAnomalyMode<T>(on: boolean, fn: () => T): T {
-  return during(swapAnomaly, on, fn);
+  return during(swapAnomaly, on, fn, "detectAnomaly");
 }
 
 /**

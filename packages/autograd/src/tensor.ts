@@ -1,4 +1,4 @@
-import { DataError, NDArray, formatShape, sameShape, type NestedArray } from "@tapegrad/tensor";
+import { DataError, NDArray, checkBoolean, formatShape, sameShape, type NestedArray } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { runBackward, seedGradient, type BackwardOptions } from "./engine.js";
 import type { GradHook, Node } from "./node.js";
@@ -39,7 +39,7 @@ export class Tensor {
   constructor(array: NDArray, options: TensorOptions = {}) {
     if (!(array instanceof NDArray)) throw new DataError("Tensor: expected an NDArray; use tensor(data) to build one from numbers");
     this.array = array;
-    this.requires = options.requiresGrad === true;
+    this.requires = options.requiresGrad === undefined ? false : checkBoolean("Tensor", "requiresGrad", options.requiresGrad, false);
   }
 
   /** Size of each dimension. */
@@ -64,7 +64,7 @@ export class Tensor {
     if (this.node !== null && value !== this.requires) {
       throw new AutogradError("requiresGrad: only leaf tensors can change requiresGrad; use detach() to get a leaf");
     }
-    this.requires = value === true;
+    this.requires = checkBoolean("requiresGrad", "the value", value, false);
   }
 
   /** Sets requiresGrad in place and returns this tensor, for chaining. */

@@ -2,6 +2,7 @@ import { kernels, type NDArray } from "@tapegrad/tensor";
 import { defineOp, type Op } from "../op.js";
 import { Tensor } from "../tensor.js";
 import { toTensor, type Operand } from "./operand.js";
+import { readKeepdim, type KeepdimArg } from "./reduce.js";
 
 // Ops without a derivative still go through defineOp, so every op is in one registry and
 // the tests can check them all; their outputs never require grad.
@@ -46,9 +47,9 @@ export const argmin = argReduction("argmin", kernels.argmin);
 /** The compare methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
 export interface CompareMethods {
   /** Index of the largest value along `dim` (of the flattened tensor when omitted); no gradient. */
-  argmax(dim?: number, keepdim?: boolean): Tensor;
+  argmax(dim?: number, keepdim?: KeepdimArg): Tensor;
   /** Index of the smallest value along `dim` (of the flattened tensor when omitted); no gradient. */
-  argmin(dim?: number, keepdim?: boolean): Tensor;
+  argmin(dim?: number, keepdim?: KeepdimArg): Tensor;
   /** 1 where this > other, else 0; no gradient. */
   gt(other: Operand): Tensor;
   /** 1 where this < other, else 0; no gradient. */
@@ -63,12 +64,12 @@ export interface CompareMethods {
   ne(other: Operand): Tensor;
 }
 
-Tensor.prototype.argmax = function (this: Tensor, dim?: number, keepdim: boolean = false): Tensor {
-  return argmax([this], { dim, keepdim });
+Tensor.prototype.argmax = function (this: Tensor, dim?: number, keepdim?: KeepdimArg): Tensor {
+  return argmax([this], { dim, keepdim: readKeepdim("argmax", keepdim) });
 };
 
-Tensor.prototype.argmin = function (this: Tensor, dim?: number, keepdim: boolean = false): Tensor {
-  return argmin([this], { dim, keepdim });
+Tensor.prototype.argmin = function (this: Tensor, dim?: number, keepdim?: KeepdimArg): Tensor {
+  return argmin([this], { dim, keepdim: readKeepdim("argmin", keepdim) });
 };
 
 Tensor.prototype.gt = function (this: Tensor, other: Operand): Tensor {

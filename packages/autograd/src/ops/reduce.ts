@@ -1,4 +1,4 @@
-import { kernels, normalizeDim, normalizeDims } from "@tapegrad/tensor";
+import { checkBoolean, checkOptions, kernels, normalizeDim, normalizeDims } from "@tapegrad/tensor";
 import { defineOp } from "../op.js";
 import { Tensor } from "../tensor.js";
 import { constant } from "./operand.js";
@@ -9,9 +9,23 @@ export interface ReduceParams {
   readonly keepdim: boolean;
 }
 
+/** keepdim as PyTorch takes it: positionally, or as the keyword `{ keepdim }`. */
+export type KeepdimArg = boolean | { readonly keepdim?: boolean };
+
+/**
+ * Reads keepdim, refusing anything but a boolean: JavaScript would take any truthy value,
+ * so `{ keepdim: false }` read as a flag would silently keep the dimension.
+ * @throws DataError naming the op and the value.
+ */
+export function readKeepdim(op: string, arg: KeepdimArg | undefined): boolean {
+  if (arg === undefined || typeof arg === "boolean") return arg === true;
+  if (typeof arg !== "object" || arg === null || Array.isArray(arg)) return checkBoolean(op, "keepdim", arg, false);
+  return checkBoolean(op, "keepdim", checkOptions(op, arg, ["keepdim"]).keepdim, false);
+}
+
 /** Reads user-facing `dim`/`keepdim` into ReduceParams for an input of `ndim` dimensions. */
-export function reduceParams(dim: number | readonly number[] | undefined, keepdim: boolean, ndim: number, op: string): ReduceParams {
-  return { dims: normalizeDims(dim, ndim, op), keepdim };
+export function reduceParams(dim: number | readonly number[] | undefined, keepdim: KeepdimArg | undefined, ndim: number, op: string): ReduceParams {
+  return { dims: normalizeDims(dim, ndim, op), keepdim: readKeepdim(op, keepdim) };
 }
 
 /**
@@ -73,41 +87,41 @@ export const logsumexp = defineOp<ReduceParams>({
 /** The reduce methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */
 export interface ReduceMethods {
   /** Sum over `dim` (all dimensions by default). */
-  sum(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  sum(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
   /** Mean over `dim` (all dimensions by default). */
-  mean(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  mean(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
   /**
    * Largest value over `dim` (all by default); ties share the gradient.
    * @throws ShapeError when a reduced dimension is empty.
    */
-  max(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  max(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
   /** Smallest value over `dim` (all by default), as −max(−x). */
-  min(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  min(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
   /** log Σ exp over `dim` (all by default), stable for large values. */
-  logsumexp(dim?: number | readonly number[], keepdim?: boolean): Tensor;
+  logsumexp(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
   /** log softmax along `dim`: x − logsumexp(x), stable for logits of ±1000. */
   logSoftmax(dim: number): Tensor;
   /** softmax along `dim`, computed as exp(logSoftmax) so it never overflows. */
   softmax(dim: number): Tensor;
 }
 
-Tensor.prototype.sum = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+Tensor.prototype.sum = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return sum([this], reduceParams(dim, keepdim, this.ndim, "sum"));
 };
 
-Tensor.prototype.mean = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+Tensor.prototype.mean = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return mean([this], reduceParams(dim, keepdim, this.ndim, "mean"));
 };
 
-Tensor.prototype.max = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+Tensor.prototype.max = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return max([this], reduceParams(dim, keepdim, this.ndim, "max"));
 };
 
-Tensor.prototype.min = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
-  return this.neg().max(dim, keepdim).neg();
+Tensor.prototype.min = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
+  return this.neg().max(dim, readKeepdim("min", keepdim)).neg();
 };
 
-Tensor.prototype.logsumexp = function (this: Tensor, dim?: number | readonly number[], keepdim: boolean = false): Tensor {
+Tensor.prototype.logsumexp = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return logsumexp([this], reduceParams(dim, keepdim, this.ndim, "logsumexp"));
 };
 

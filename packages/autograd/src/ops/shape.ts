@@ -1,4 +1,4 @@
-import { formatShape, normalizeDim, resolveReshape, shapeFromArgs, type ShapeArgs } from "@tapegrad/tensor";
+import { ShapeError, formatShape, normalizeDim, resolveReshape, shapeFromArgs, viewStrides, type ShapeArgs } from "@tapegrad/tensor";
 import { AutogradError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { defineOp } from "../op.js";
@@ -95,7 +95,11 @@ export interface ShapeMethods {
    * @throws ShapeError when the element counts differ.
    */
   reshape(...shape: ShapeArgs): Tensor;
-  /** Alias of reshape, for PyTorch users. */
+  /**
+   * The same memory seen in a new shape, as torch.Tensor.view: never copies.
+   * @throws ShapeError when the layout cannot be viewed so (after a transpose, say): use
+   * reshape, which copies when it must, or contiguous() first.
+   */
   view(...shape: ShapeArgs): Tensor;
   /** Swaps two dimensions (a view). */
   transpose(dim0: number, dim1: number): Tensor;
@@ -143,7 +147,15 @@ Tensor.prototype.reshape = function (this: Tensor, ...shape: ShapeArgs): Tensor 
 };
 
 Tensor.prototype.view = function (this: Tensor, ...shape: ShapeArgs): Tensor {
-  return this.reshape(...shape);
+  // A silent copy here would lose every write made through the "view", so refuse as PyTorch does.
+  const target = resolveReshape(this.size, shapeFromArgs(shape) as number[], this.shape, "view");
+  if (viewStrides(this.shape, this.array.strides, target) === null) {
+    throw new ShapeError(
+      `view: a tensor of shape ${formatShape(this.shape)} with strides [${this.array.strides.join(",")}] cannot be viewed as ${formatShape(target)} ` +
+        "without copying; use reshape(...), which copies when it must, or call contiguous() first",
+    );
+  }
+  return this.reshape(target);
 };
 
 Tensor.prototype.transpose = function (this: Tensor, dim0: number, dim1: number): Tensor {
