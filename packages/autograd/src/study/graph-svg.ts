@@ -1,7 +1,7 @@
 import { formatShape } from "@tapegrad/tensor";
-import { topologicalOrder } from "./engine.js";
-import type { Node } from "./node.js";
-import type { Tensor } from "./tensor.js";
+import { topologicalOrder } from "../engine.js";
+import type { Node } from "../node.js";
+import type { Tensor } from "../tensor.js";
 
 /** One box of the picture: an op or a leaf. */
 interface Box {

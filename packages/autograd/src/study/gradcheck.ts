@@ -1,8 +1,8 @@
 import { NDArray, formatShape } from "@tapegrad/tensor";
-import { AutogradError, GradcheckError } from "./errors.js";
-import { gradients } from "./functional.js";
-import { noGrad } from "./modes.js";
-import { Tensor } from "./tensor.js";
+import { AutogradError, GradcheckError } from "../errors.js";
+import { gradients } from "../functional.js";
+import { noGrad } from "../modes.js";
+import { Tensor } from "../tensor.js";
 
 /** Tolerances of gradcheck: an element passes when |analytic − numeric| ≤ atol + rtol·|numeric|. */
 export interface GradcheckOptions {

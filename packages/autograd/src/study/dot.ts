@@ -1,7 +1,7 @@
 import { formatShape } from "@tapegrad/tensor";
-import { topologicalOrder } from "./engine.js";
-import type { Node } from "./node.js";
-import type { Tensor } from "./tensor.js";
+import { topologicalOrder } from "../engine.js";
+import type { Node } from "../node.js";
+import type { Tensor } from "../tensor.js";
 
 /**
  * The graph that produced `output` as Graphviz DOT: one box per op, one ellipse per leaf

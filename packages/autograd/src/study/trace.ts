@@ -1,6 +1,6 @@
 import { formatShape } from "@tapegrad/tensor";
-import { runBackward, seedGradient, type BackwardOptions } from "./engine.js";
-import type { Tensor } from "./tensor.js";
+import { runBackward, seedGradient, type BackwardOptions } from "../engine.js";
+import type { Tensor } from "../tensor.js";
 
 /** One VJP as backward ran it. */
 export interface TraceStep {
