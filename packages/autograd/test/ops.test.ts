@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "@tapegrad/tensor";
-import { Tensor, cat, gradcheck, grad, linear, stack, tensor, where } from "@tapegrad/autograd";
+import { Tensor, binaryCrossEntropy, cat, gradcheck, grad, linear, stack, tensor, where } from "@tapegrad/autograd";
 
 // Per op: the VJP agrees with central finite differences (gradcheck) on random shapes,
 // broadcast operands, and transposed or narrowed inputs; and the adjoint identity
@@ -297,5 +297,16 @@ describe("linear", () => {
     // (x·relu(x))'' = 2 for x > 0, 0 for x < 0.
     expect(d2(tensor([1.5])).toArray()).toEqual([2]);
     expect(d2(tensor([-1.5])).toArray()).toEqual([0]);
+  });
+});
+
+describe("binaryCrossEntropy", () => {
+  // Found by the op registry: the forward broadcasts x against y, the VJP called its
+  // backward kernel in x's shape and threw a ShapeError.
+  it("x broadcast against a larger y: the gradient of x sums over the broadcast rows", () => {
+    const x = tensor([0.2, 0.7, 0.4], { requiresGrad: true });
+    const y = tensor([[0, 1, 1], [1, 0, 0.5]], { requiresGrad: true });
+    gradcheck((p, q) => binaryCrossEntropy([p, q], undefined), [x, y]);
+    gradcheck((p) => binaryCrossEntropy([p, tensor(0.3)], undefined).mul(constantOf([2, 3], 4)), [tensor([[0.6, 0.1, 0.9]], { requiresGrad: true })]);
   });
 });
