@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NDArray } from "@tapegrad/tensor";
-import { Tensor, cat, gradcheck, grad, linear, stack, tensor, where } from "@tapegrad/autograd";
+import { Tensor, binaryCrossEntropy, cat, gradcheck, grad, linear, stack, tensor, where } from "@tapegrad/autograd";
 
 // Per op: the VJP agrees with central finite differences (gradcheck) on random shapes,
 // broadcast operands, and transposed or narrowed inputs; and the adjoint identity
@@ -292,10 +292,37 @@ describe("linear", () => {
     gradcheck((p, q, r) => linear(p, q, r).tanh(), [new Tensor(x.array.clone(), { requiresGrad: true }), w, b]);
   });
 
+  // Found by the op registry: the VJP reshaped with -1, which is ambiguous for 0 features, and threw.
+  it("backward runs with zero output features or zero input features", () => {
+    const x = leaf([2, 3], 1, "contiguous");
+    const w = leaf([0, 3], 2, "contiguous");
+    const b = leaf([0], 3, "contiguous");
+    linear(x, w, b).sum().backward();
+    expect(x.grad!.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect([w.grad!.shape, b.grad!.shape]).toEqual([[0, 3], [0]]);
+    const empty = leaf([2, 0], 4, "contiguous");
+    const w2 = leaf([4, 0], 5, "contiguous");
+    const b2 = leaf([4], 6, "contiguous");
+    linear(empty, w2, b2).sum().backward();
+    expect(b2.grad!.toArray()).toEqual([2, 2, 2, 2]);
+    expect([empty.grad!.shape, w2.grad!.shape]).toEqual([[2, 0], [4, 0]]);
+  });
+
   it("relu's VJP is linear in g, so its second derivative is 0 away from the kink", () => {
     const d2 = grad(grad((t: Tensor) => t.relu().mul(t).sum()));
     // (x·relu(x))'' = 2 for x > 0, 0 for x < 0.
     expect(d2(tensor([1.5])).toArray()).toEqual([2]);
     expect(d2(tensor([-1.5])).toArray()).toEqual([0]);
+  });
+});
+
+describe("binaryCrossEntropy", () => {
+  // Found by the op registry: the forward broadcasts x against y, the VJP called its
+  // backward kernel in x's shape and threw a ShapeError.
+  it("x broadcast against a larger y: the gradient of x sums over the broadcast rows", () => {
+    const x = tensor([0.2, 0.7, 0.4], { requiresGrad: true });
+    const y = tensor([[0, 1, 1], [1, 0, 0.5]], { requiresGrad: true });
+    gradcheck((p, q) => binaryCrossEntropy([p, q], undefined), [x, y]);
+    gradcheck((p) => binaryCrossEntropy([p, tensor(0.3)], undefined).mul(constantOf([2, 3], 4)), [tensor([[0.6, 0.1, 0.9]], { requiresGrad: true })]);
   });
 });

@@ -1,4 +1,4 @@
-import { kernels } from "@tapegrad/tensor";
+import { kernels, sameShape } from "@tapegrad/tensor";
 import { defineOp, type Op } from "../op.js";
 import { constant } from "./operand.js";
 
@@ -38,10 +38,14 @@ export const binaryCrossEntropy = defineOp({
   rule: "∂x = g·(x − y) / max(x(1 − x), 1e−12), ∂y = g·(log(1 − x) − log x)",
   save: () => ({ inputs: [0, 1] }),
   forward: ([x, y]) => kernels.binaryCrossEntropy(x!, y!),
-  vjp: (g, { inputs: [x, y], needsGrad }, { ownsGrad }) => [
-    needsGrad[0] ? binaryCrossEntropyBackward([g, x!, y!], undefined, ownsGrad && g.size === x!.size ? g.array : undefined) : null,
-    needsGrad[1] ? g.mul(x!.neg().log1p().clamp(LOG_FLOOR).sub(x!.log().clamp(LOG_FLOOR))) : null,
-  ],
+  vjp: (g, { inputs: [x, y], needsGrad, outputShape }, { ownsGrad }) => {
+    // The backward kernel works in x's shape: an x broadcast against y is expanded to g's, and the engine sums ∂x back.
+    const xg = sameShape(x!.shape, outputShape) ? x! : x!.expand(outputShape);
+    return [
+      needsGrad[0] ? binaryCrossEntropyBackward([g, xg, y!], undefined, ownsGrad && g.size === xg.size ? g.array : undefined) : null,
+      needsGrad[1] ? g.mul(x!.neg().log1p().clamp(LOG_FLOOR).sub(x!.log().clamp(LOG_FLOOR))) : null,
+    ];
+  },
 });
 
 /** max(x, 0) − x·y + log(1 + e^−|x|) per element: binary cross-entropy of logits. */

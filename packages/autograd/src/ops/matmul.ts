@@ -1,4 +1,4 @@
-import { kernels } from "@tapegrad/tensor";
+import { kernels, sizeOf } from "@tapegrad/tensor";
 import { defineOp } from "../op.js";
 import { Tensor } from "../tensor.js";
 import { toTensor } from "./operand.js";
@@ -38,10 +38,12 @@ export const linearOp = defineOp({
   forward: ([x, w, b]) => kernels.linear(x!, w!, b),
   vjp: (g, { inputs: [x, w], inputShapes: [, shapeW], needsGrad }) => {
     const [out, features] = shapeW as [number, number];
-    const g2 = g.reshape(-1, out);
+    // Rows counted rather than inferred with -1, which is ambiguous when out or features is 0.
+    const rows = sizeOf(g.shape.slice(0, -1));
+    const g2 = g.reshape(rows, out);
     return [
       needsGrad[0] ? g.matmul(w!) : null,
-      needsGrad[1] ? g2.t().matmul(x!.reshape(-1, features)) : null,
+      needsGrad[1] ? g2.t().matmul(x!.reshape(rows, features)) : null,
       needsGrad[2] ? g2.sum(0) : null,
     ];
   },
