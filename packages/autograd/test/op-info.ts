@@ -1,5 +1,6 @@
 import {
   Tensor,
+  backwardHook,
   binaryCrossEntropy,
   binaryCrossEntropyBackward,
   binaryCrossEntropyWithLogits,
@@ -228,6 +229,9 @@ export const opInfos: readonly OpInfo[] = [
     zeroSize: [{ shapes: [[2, 4]], call: (x) => x.narrow(1, 1, 0), output: [2, 0] }, { shapes: [[0, 4]], output: [0, 2] }],
   }),
   unary("clone", (x) => x.clone()),
+  // The identity at a module's boundary (Module.registerFullBackwardHook); here its hook
+  // passes the gradient on unchanged, so it checks as the identity it is.
+  unary("backwardHook", (x) => backwardHook([x!], { onGrad: () => undefined })),
   unary("sumTo", (g) => sumToByEngine(g, [3]), {
     samples: [
       s([2, 3]),
