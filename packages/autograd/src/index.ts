@@ -10,7 +10,7 @@ import "./ops/index.js";
 export type { ArithmeticMethods } from "./ops/arithmetic.js";
 export type { UnaryMethods } from "./ops/unary.js";
 export type { MatmulMethods } from "./ops/matmul.js";
-export type { ReduceMethods } from "./ops/reduce.js";
+export type { ReduceMethods, KeepdimArg } from "./ops/reduce.js";
 export type { CompareMethods } from "./ops/compare.js";
 export type { ShapeMethods } from "./ops/shape.js";
 export type { InPlaceMethods } from "./ops/inplace.js";
