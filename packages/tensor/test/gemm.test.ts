@@ -127,6 +127,33 @@ describe("WebAssembly SIMD GEMM", () => {
   });
 });
 
+describe("matmul and linear into out", () => {
+  it("write the same bits into a contiguous slice of a larger buffer, and nowhere else", () => {
+    const g = new Generator(11);
+    for (const [m, k, n] of [[3, 4, 5], [40, 30, 20], [2, 3, 1]] as const) {
+      const a = g.normalArray([2, m, k]);
+      const b = g.normalArray([k, n]);
+      const big = NDArray.full([2 * m * n + 6], 7);
+      const slot = big.narrow(0, 3, 2 * m * n).reshape([2, m, n]);
+      expect(kernels.matmul(a, b, slot)).toBe(slot);
+      expect(Array.from(slot.values())).toEqual(Array.from(kernels.matmul(a, b).values()));
+      expect([0, 1, 2, big.size - 3, big.size - 2, big.size - 1].map((i) => big.get(i))).toEqual([7, 7, 7, 7, 7, 7]);
+      const w = g.normalArray([n, k]);
+      const bias = g.normalArray([n]);
+      const y = NDArray.zeros([2, m, n]);
+      kernels.linear(a, w, bias, y);
+      expect(Array.from(y.values())).toEqual(Array.from(kernels.linear(a, w, bias).values()));
+    }
+  });
+
+  it("refuse an out of the wrong shape, not contiguous, or sharing memory with an operand", () => {
+    const a = NDArray.from([[1, 2], [3, 4]]);
+    expect(() => kernels.matmul(a, a, NDArray.zeros([2, 3]))).toThrow(/matmul: out must be contiguous with the result's shape \[2,2\]/);
+    expect(() => kernels.matmul(a, a, NDArray.zeros([2, 2]).transpose(0, 1))).toThrow(/not contiguous/);
+    expect(() => kernels.matmul(a, NDArray.from([[1, 0], [0, 1]]), a)).toThrow(/must not share memory with an operand/);
+  });
+});
+
 describe("embedded WebAssembly bytes", () => {
   it("are the compiled gemm.wat (run pnpm --filter @tapegrad/tensor build:wasm after editing it)", async () => {
     const script = (await import(new URL("../scripts/build-wasm.mjs", import.meta.url).href)) as { compile(): Promise<Buffer>; render(bytes: Buffer): string };

@@ -1,5 +1,5 @@
 import { ShapeError, formatShape } from "../errors.js";
-import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
+import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
 import { gemmWasm } from "./fastgemm/wasm.js";
 import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
@@ -75,9 +75,12 @@ export function gemmReference(m: number, n: number, k: number, matrixA: StridedM
  * Matrix product with numpy/PyTorch rules: 1-D operands are promoted to a row (left) or a
  * column (right) and the added dimension is dropped again; leading (batch) dimensions
  * broadcast. `[m,k] @ [k,n] → [m,n]`, `[…,m,k] @ […,k,n] → […,m,n]`.
- * @throws ShapeError for 0-d operands, mismatched inner sizes, or batch shapes that do not broadcast.
+ * With `out` (contiguous, of the result's shape, sharing memory with neither operand) the
+ * product is written there.
+ * @throws ShapeError for 0-d operands, mismatched inner sizes, batch shapes that do not
+ * broadcast, or an `out` that does not fit.
  */
-export function matmul(a: NDArray, b: NDArray): NDArray {
+export function matmul(a: NDArray, b: NDArray, out?: NDArray): NDArray {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`matmul: both operands need at least 1 dimension, got ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
   }
@@ -100,8 +103,8 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   const shape = [...batch];
   if (a.ndim > 1) shape.push(m);
   if (b.ndim > 1) shape.push(n);
-  const result = NDArray.empty(shape);
-  const out = result.data;
+  const result = out === undefined ? NDArray.empty(shape) : checkOut("matmul", out, shape, a, b);
+  const c = result.data;
   const aStrides = broadcastStrides(a2.shape, a2.strides, [...batch, m, k]);
   const bStrides = broadcastStrides(b2.shape, b2.strides, [...batch, k, n]);
   const nb = batch.length;
@@ -115,7 +118,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     }
     const left = { data: a2.data, offset: ao, rowStride: aStrides[nb]!, colStride: aStrides[nb + 1]! };
     const right = { data: b2.data, offset: bo, rowStride: bStrides[nb]!, colStride: bStrides[nb + 1]! };
-    gemmStrided(m, n, k, left, right, out, t * m * n);
+    gemmStrided(m, n, k, left, right, c, result.offset + t * m * n);
     for (let d = nb - 1; d >= 0; d--) {
       if (++index[d]! < batch[d]!) break;
       index[d] = 0;
@@ -128,10 +131,11 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
  * y = x·Wᵀ + b, the forward of a dense layer, as one GEMM that adds the bias to each sum
  * before storing it (the order PyTorch's addmm rounds in):
  * `[…, in] × [out, in] (+ [out]) → […, out]`. W is read transposed through its strides;
- * nothing is copied.
- * @throws ShapeError when the sizes do not fit.
+ * nothing is copied. With `out` (contiguous, of the result's shape, sharing memory with no
+ * operand) the result is written there.
+ * @throws ShapeError when the sizes or `out` do not fit.
  */
-export function linear(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
+export function linear(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArray): NDArray {
   if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new ShapeError(`linear: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., in] and [out, in])`);
   }
@@ -141,11 +145,20 @@ export function linear(x: NDArray, weight: NDArray, bias?: NDArray): NDArray {
   }
   const rows = sizeOf(x.shape.slice(0, -1));
   const x2 = x.reshape([rows, inFeatures]);
-  const result = NDArray.empty([...x.shape.slice(0, -1), outFeatures]);
-  const out = result.data;
+  const shape = [...x.shape.slice(0, -1), outFeatures];
+  const result = out === undefined ? NDArray.empty(shape) : checkOut("linear", out, shape, x, weight, ...(bias ? [bias] : []));
   const left = { data: x2.data, offset: x2.offset, rowStride: x2.strides[0]!, colStride: x2.strides[1]! };
   // Wᵀ: swapping W's strides reads it transposed.
   const right = { data: weight.data, offset: weight.offset, rowStride: weight.strides[1]!, colStride: weight.strides[0]! };
-  gemmStrided(rows, outFeatures, inFeatures, left, right, out, 0, bias?.values());
+  gemmStrided(rows, outFeatures, inFeatures, left, right, result.data, result.offset, bias?.values());
   return result;
+}
+
+/** `out` checked to take a GEMM's result: contiguous, of `shape`, apart from every operand it reads. */
+function checkOut(op: string, out: NDArray, shape: readonly number[], ...operands: NDArray[]): NDArray {
+  if (!out.isContiguous() || !sameShape(out.shape, shape)) {
+    throw new ShapeError(`${op}: out must be contiguous with the result's shape ${formatShape(shape)}, got ${formatShape(out.shape)}${out.isContiguous() ? "" : " (not contiguous)"}`);
+  }
+  if (operands.some((x) => x.storage === out.storage)) throw new ShapeError(`${op}: out must not share memory with an operand, which the product still reads`);
+  return out;
 }
