@@ -579,7 +579,7 @@ describe("data", () => {
     const { X, y } = data.makeCircles({ nSamples: 10, factor: 0.3, shuffle: false });
     const rows = X.toArray() as number[][];
     (y.toArray() as number[][]).flat().forEach((label, i) => expect(Math.hypot(...(rows[i] as [number, number]))).toBeCloseTo(label ? 0.3 : 1, 14));
-    expect(() => data.makeCircles({ factor: 1 })).toThrow(/factor must lie in \(0, 1\), got 1/);
+    expect(() => data.makeCircles({ factor: 1 })).toThrow(/factor must be a number in \(0, 1\), got 1/);
     expect(() => data.makeMoons({ nSamples: 0 })).toThrow(/nSamples must be a positive integer/);
     expect(() => data.makeMoons({ noise: -1 })).toThrow(/noise must be a finite number ≥ 0/);
   });
