@@ -7,7 +7,7 @@ describe("init options", () => {
   it("unknown keys name the key and suggest the close one", () => {
     const w = zeros(4, 3);
     expect(() => init.normal(w, { sd: 2 } as never)).toThrow('init.normal: unknown option "sd"; did you mean "std"?');
-    expect(() => init.xavierUniform(w, { gian: 2 } as never)).toThrow('init.xavierUniform: unknown option "gian"; did you mean "gain"?');
+    expect(() => init.xavierUniform(w, { gains: 2 } as never)).toThrow('init.xavierUniform: unknown option "gains"; did you mean "gain"?');
     expect(() => init.kaimingNormal(w, { non_linearity: "relu" } as never)).toThrow('did you mean "nonlinearity"?');
   });
 
