@@ -189,8 +189,80 @@ def optimizer_groups():
     return {"x": as_list(x), "y": as_list(y), "initial": initial, "steps": steps, "results": results, "schedulers": lr_schedules}
 
 
+def losses():
+    """Every loss option tapegrad implements, forward value and input gradient, in float64.
+    Seeded on its own. For reduction='none' the gradient is that of (loss * cotangent).sum()."""
+    torch.manual_seed(2)
+    F = torch.nn.functional
+
+    def probs(*shape):
+        return torch.softmax(torch.randn(*shape), dim=1 if len(shape) > 1 else 0)
+
+    ce = lambda x, y, **k: F.cross_entropy(x, y, **k)
+    idx = lambda n, c: torch.randint(0, c, (n,))
+    cases = {}
+
+    def case(name, kind, x, y, **options):
+        x = x.clone().requires_grad_(True)
+        fn = {"cross_entropy": ce, "bce": F.binary_cross_entropy, "bce_logits": F.binary_cross_entropy_with_logits, "mse": F.mse_loss}[kind]
+        out = fn(x, y, **options)
+        cot = torch.randn(out.shape) if out.dim() > 0 else torch.tensor(1.0)
+        (grad,) = torch.autograd.grad((out * cot).sum(), [x])
+        enc = lambda v: {"shape": list(v.shape), "values": as_list(v.reshape(-1).to(torch.float64))}
+        opts = {}
+        for key, value in options.items():
+            camel = {"ignore_index": "ignoreIndex", "label_smoothing": "labelSmoothing", "pos_weight": "posWeight"}.get(key, key)
+            opts[camel] = enc(value) if isinstance(value, torch.Tensor) else value
+        cases[name] = {"kind": kind, "input": enc(x), "target": enc(y), "options": opts, "value": enc(out), "cotangent": enc(cot), "grad": enc(grad)}
+
+    w5 = torch.rand(5) + 0.5
+    t8 = idx(8, 5)
+    t8_ignored = t8.clone()
+    t8_ignored[[1, 4]] = -100
+    t8_ignore2 = t8.clone()
+    t8_ignore2[[0, 3, 6]] = 2
+    for reduction in ["mean", "sum", "none"]:
+        case(f"ce_plain_{reduction}", "cross_entropy", torch.randn(8, 5), t8, reduction=reduction)
+        case(f"ce_weight_{reduction}", "cross_entropy", torch.randn(8, 5), t8, weight=w5, reduction=reduction)
+        case(f"ce_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignored, reduction=reduction)
+        case(f"ce_weight_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignore2, weight=w5, ignore_index=2, reduction=reduction)
+        case(f"ce_smooth_{reduction}", "cross_entropy", torch.randn(8, 5), t8, label_smoothing=0.1, reduction=reduction)
+        case(f"ce_smooth_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignored, label_smoothing=0.2, reduction=reduction)
+        case(f"ce_smooth_weight_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignored, weight=w5, label_smoothing=0.15, reduction=reduction)
+        case(f"ce_probs_{reduction}", "cross_entropy", torch.randn(8, 5), probs(8, 5), reduction=reduction)
+        case(f"ce_probs_weight_smooth_{reduction}", "cross_entropy", torch.randn(8, 5), probs(8, 5), weight=w5, label_smoothing=0.1, reduction=reduction)
+        spatial = torch.randint(0, 5, (2, 3, 4))
+        spatial[0, 1, 2] = -100
+        case(f"ce_spatial_{reduction}", "cross_entropy", torch.randn(2, 5, 3, 4), spatial, weight=w5, label_smoothing=0.05, reduction=reduction)
+        case(f"ce_spatial_probs_{reduction}", "cross_entropy", torch.randn(2, 5, 3), probs(2, 5, 3), reduction=reduction)
+        case(f"ce_unbatched_{reduction}", "cross_entropy", torch.randn(5), torch.tensor(3), weight=w5, label_smoothing=0.1, reduction=reduction)
+        case(f"ce_unbatched_probs_{reduction}", "cross_entropy", torch.randn(5), probs(5), reduction=reduction)
+        p = torch.rand(6, 3) * 0.98 + 0.01
+        yb = (torch.rand(6, 3) > 0.5).to(torch.float64)
+        case(f"bce_{reduction}", "bce", p, yb, reduction=reduction)
+        case(f"bce_weight_{reduction}", "bce", p, yb, weight=torch.rand(3) + 0.5, reduction=reduction)
+        z = torch.randn(6, 3) * 3
+        case(f"bce_logits_{reduction}", "bce_logits", z, yb, reduction=reduction)
+        case(f"bce_logits_pos_weight_{reduction}", "bce_logits", z, yb, pos_weight=torch.tensor([0.5, 2.0, 3.0]), reduction=reduction)
+        case(f"bce_logits_both_{reduction}", "bce_logits", z, torch.rand(6, 3), weight=torch.rand(6, 1) + 0.5, pos_weight=torch.tensor([4.0, 0.25, 1.5]), reduction=reduction)
+        case(f"mse_{reduction}", "mse", torch.randn(4, 3), torch.randn(4, 3), reduction=reduction)
+    # The edges: logits far beyond exp's range.
+    case("ce_large_logits", "cross_entropy", torch.randn(4, 3) * 500, idx(4, 3))
+    case("bce_logits_large_pos_weight", "bce_logits", torch.tensor([[-800.0, 30.0, 800.0]]), torch.tensor([[1.0, 0.0, 1.0]]), pos_weight=torch.tensor([3.0, 3.0, 3.0]))
+    return cases
+
+
+# Each fixture file is written only when named (all of them without arguments): the
+# older files' last bits came from another build of torch and must not be regenerated.
+import sys
+
 meta = {"torch": torch.__version__, "generator": "scripts/torch-fixtures.py"}
-(root / "packages/autograd/test/fixtures/torch.json").write_text(json.dumps({"meta": meta, "expressions": expressions()}, indent=1))
-(root / "packages/nn/test/fixtures/torch-optim.json").write_text(json.dumps({"meta": meta, **optimizers()}, indent=1))
-(root / "packages/nn/test/fixtures/torch-optim-groups.json").write_text(json.dumps({"meta": meta, **optimizer_groups()}, indent=1))
-print("wrote fixtures with torch", torch.__version__)
+targets = {
+    "expressions": lambda: (root / "packages/autograd/test/fixtures/torch.json").write_text(json.dumps({"meta": meta, "expressions": expressions()}, indent=1)),
+    "optim": lambda: (root / "packages/nn/test/fixtures/torch-optim.json").write_text(json.dumps({"meta": meta, **optimizers()}, indent=1)),
+    "optim-groups": lambda: (root / "packages/nn/test/fixtures/torch-optim-groups.json").write_text(json.dumps({"meta": meta, **optimizer_groups()}, indent=1)),
+    "losses": lambda: (root / "packages/nn/test/fixtures/torch-losses.json").write_text(json.dumps({"meta": meta, "cases": losses()}, indent=1)),
+}
+for name in sys.argv[1:] or list(targets):
+    targets[name]()
+    print("wrote", name, "with torch", torch.__version__)

@@ -539,7 +539,7 @@ describe("losses", () => {
     gradcheck((q) => new CrossEntropyLoss().forward(q, [1, 2]), [logits]);
     expect(() => new CrossEntropyLoss().forward(logits, [3, 0])).toThrow(/target 3 at position 0 is not a class index in \[0, 3\)/);
     expect(() => new CrossEntropyLoss().forward(logits, [0.5, 0])).toThrow(/not a class index/);
-    expect(() => new CrossEntropyLoss().forward(logits, [0])).toThrow(/expected 2 class indices/);
+    expect(() => new CrossEntropyLoss().forward(logits, [0])).toThrow(/class indices of shape \[2\]/);
     expect(new CrossEntropyLoss().forward(tensor([[1000, -1000]]), [1]).item()).toBe(2000);
     expect(() => new MSELoss({ reduction: "avg" as never })).toThrow(/reduction must be 'mean', 'sum' or 'none'/);
   });
