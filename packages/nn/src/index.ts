@@ -26,4 +26,12 @@ export type { Reduction } from "./functional.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as init from "./init.js";
-export { saveSafetensors, loadSafetensors, encodeStateDict, decodeStateDict } from "./io/safetensors.js";
+export {
+  saveSafetensors,
+  loadSafetensors,
+  encodeStateDict,
+  decodeStateDict,
+  type SafetensorsSaveOptions,
+  type SafetensorsWriteDtype,
+  type SafetensorsReadDtype,
+} from "./io/safetensors.js";

@@ -640,7 +640,7 @@ describe("safetensors", () => {
   it("round-trips a model's state dict bit-exactly through a file", () => {
     const model = new Sequential(new Dense(2, 3, { seed: 1 }), new Tanh(), new Dense(3, 1, { seed: 2 }));
     const file = join(mkdtempSync(join(tmpdir(), "st-")), "m.safetensors");
-    saveSafetensors(file, model.stateDict(), { note: "test" });
+    saveSafetensors(file, model.stateDict(), { metadata: { note: "test" } });
     const fresh = new Sequential(new Dense(2, 3, { seed: 8 }), new Tanh(), new Dense(3, 1, { seed: 9 }));
     fresh.loadStateDict(loadSafetensors(file));
     expect(bytesOf(fresh)).toEqual(bytesOf(model));
@@ -681,8 +681,8 @@ describe("safetensors", () => {
       [good.subarray(0, 5), /too short/],
       [good.subarray(0, good.length - 3), /data_offsets \[0, 16\] lie outside|cover/],
       [header("not json"), /not valid UTF-8 JSON/],
-      [header('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4), /dtype "F32" is not supported/],
-      [header('{"w":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}', 8), /span 8 bytes but shape \[2\] needs 16/],
+      [header('{"w":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}', 8), /dtype "C64" is not supported/],
+      [header('{"w":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}', 8), /span 8 bytes but shape \[2\] of F64 needs 16/],
       [header('{"w":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}', 16), /leave a gap/],
       [header('{"w":{"dtype":"F64","shape":[-1],"data_offsets":[0,8]}}', 8), /shape must be a list of non-negative integers/],
     ];
