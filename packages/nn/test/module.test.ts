@@ -698,3 +698,19 @@ describe("safetensors", () => {
 });
 
 export type { NDArray };
+
+describe("Module options are checked (issue 12)", () => {
+  it("loadStateDict(dict, { strict: false }) from habit works; strict: 'false' and typos are errors", () => {
+    const model = new Sequential(new Dense(2, 1, { seed: 0 }));
+    const partial = { "0.weight": model.stateDict()["0.weight"]! };
+    expect(model.loadStateDict(partial, { strict: false }).missingKeys).toEqual(["0.bias"]);
+    expect(() => model.loadStateDict(partial, { strict: "false" } as never)).toThrow('loadStateDict: strict must be true or false, got "false"');
+    expect(() => model.loadStateDict(partial, { Strict: false } as never)).toThrow('loadStateDict: unknown option "Strict"; did you mean "strict"?');
+  });
+  it("registerBuffer persistent must be a boolean; namedModules options are checked", () => {
+    const model = new Sequential(new Dense(2, 1, { seed: 0 }));
+    expect(() => model.registerBuffer("running", zeros([1]), { persistant: false } as never)).toThrow('did you mean "persistent"?');
+    expect(() => model.registerBuffer("running", zeros([1]), { persistent: 0 } as never)).toThrow("registerBuffer: persistent must be true or false, got 0");
+    expect(() => model.namedModules({ prefx: "m" } as never)).toThrow('namedModules: unknown option "prefx"; did you mean "prefix"?');
+  });
+});
