@@ -7,6 +7,7 @@ stored in the fixtures, values and all.
 """
 import json
 import math
+import struct
 from pathlib import Path
 
 import torch
@@ -189,8 +190,199 @@ def optimizer_groups():
     return {"x": as_list(x), "y": as_list(y), "initial": initial, "steps": steps, "results": results, "schedulers": lr_schedules}
 
 
+def losses():
+    """Every loss option tapegrad implements, forward value and input gradient, in float64.
+    Seeded on its own. For reduction='none' the gradient is that of (loss * cotangent).sum()."""
+    torch.manual_seed(2)
+    F = torch.nn.functional
+
+    def probs(*shape):
+        return torch.softmax(torch.randn(*shape), dim=1 if len(shape) > 1 else 0)
+
+    ce = lambda x, y, **k: F.cross_entropy(x, y, **k)
+    idx = lambda n, c: torch.randint(0, c, (n,))
+    cases = {}
+
+    def case(name, kind, x, y, **options):
+        x = x.clone().requires_grad_(True)
+        fn = {"cross_entropy": ce, "bce": F.binary_cross_entropy, "bce_logits": F.binary_cross_entropy_with_logits, "mse": F.mse_loss}[kind]
+        out = fn(x, y, **options)
+        cot = torch.randn(out.shape) if out.dim() > 0 else torch.tensor(1.0)
+        (grad,) = torch.autograd.grad((out * cot).sum(), [x])
+        enc = lambda v: {"shape": list(v.shape), "values": as_list(v.reshape(-1).to(torch.float64))}
+        opts = {}
+        for key, value in options.items():
+            camel = {"ignore_index": "ignoreIndex", "label_smoothing": "labelSmoothing", "pos_weight": "posWeight"}.get(key, key)
+            opts[camel] = enc(value) if isinstance(value, torch.Tensor) else value
+        cases[name] = {"kind": kind, "input": enc(x), "target": enc(y), "options": opts, "value": enc(out), "cotangent": enc(cot), "grad": enc(grad)}
+
+    w5 = torch.rand(5) + 0.5
+    t8 = idx(8, 5)
+    t8_ignored = t8.clone()
+    t8_ignored[[1, 4]] = -100
+    t8_ignore2 = t8.clone()
+    t8_ignore2[[0, 3, 6]] = 2
+    for reduction in ["mean", "sum", "none"]:
+        case(f"ce_plain_{reduction}", "cross_entropy", torch.randn(8, 5), t8, reduction=reduction)
+        case(f"ce_weight_{reduction}", "cross_entropy", torch.randn(8, 5), t8, weight=w5, reduction=reduction)
+        case(f"ce_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignored, reduction=reduction)
+        case(f"ce_weight_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignore2, weight=w5, ignore_index=2, reduction=reduction)
+        case(f"ce_smooth_{reduction}", "cross_entropy", torch.randn(8, 5), t8, label_smoothing=0.1, reduction=reduction)
+        case(f"ce_smooth_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignored, label_smoothing=0.2, reduction=reduction)
+        case(f"ce_smooth_weight_ignore_{reduction}", "cross_entropy", torch.randn(8, 5), t8_ignored, weight=w5, label_smoothing=0.15, reduction=reduction)
+        case(f"ce_probs_{reduction}", "cross_entropy", torch.randn(8, 5), probs(8, 5), reduction=reduction)
+        case(f"ce_probs_weight_smooth_{reduction}", "cross_entropy", torch.randn(8, 5), probs(8, 5), weight=w5, label_smoothing=0.1, reduction=reduction)
+        spatial = torch.randint(0, 5, (2, 3, 4))
+        spatial[0, 1, 2] = -100
+        case(f"ce_spatial_{reduction}", "cross_entropy", torch.randn(2, 5, 3, 4), spatial, weight=w5, label_smoothing=0.05, reduction=reduction)
+        case(f"ce_spatial_probs_{reduction}", "cross_entropy", torch.randn(2, 5, 3), probs(2, 5, 3), reduction=reduction)
+        case(f"ce_unbatched_{reduction}", "cross_entropy", torch.randn(5), torch.tensor(3), weight=w5, label_smoothing=0.1, reduction=reduction)
+        case(f"ce_unbatched_probs_{reduction}", "cross_entropy", torch.randn(5), probs(5), reduction=reduction)
+        p = torch.rand(6, 3) * 0.98 + 0.01
+        yb = (torch.rand(6, 3) > 0.5).to(torch.float64)
+        case(f"bce_{reduction}", "bce", p, yb, reduction=reduction)
+        case(f"bce_weight_{reduction}", "bce", p, yb, weight=torch.rand(3) + 0.5, reduction=reduction)
+        z = torch.randn(6, 3) * 3
+        case(f"bce_logits_{reduction}", "bce_logits", z, yb, reduction=reduction)
+        case(f"bce_logits_pos_weight_{reduction}", "bce_logits", z, yb, pos_weight=torch.tensor([0.5, 2.0, 3.0]), reduction=reduction)
+        case(f"bce_logits_both_{reduction}", "bce_logits", z, torch.rand(6, 3), weight=torch.rand(6, 1) + 0.5, pos_weight=torch.tensor([4.0, 0.25, 1.5]), reduction=reduction)
+        case(f"mse_{reduction}", "mse", torch.randn(4, 3), torch.randn(4, 3), reduction=reduction)
+    # The edges: logits far beyond exp's range.
+    case("ce_large_logits", "cross_entropy", torch.randn(4, 3) * 500, idx(4, 3))
+    case("bce_logits_large_pos_weight", "bce_logits", torch.tensor([[-800.0, 30.0, 800.0]]), torch.tensor([[1.0, 0.0, 1.0]]), pos_weight=torch.tensor([3.0, 3.0, 3.0]))
+    return cases
+
+
+# The safetensors format (github.com/huggingface/safetensors, README "Format"): an 8-byte
+# little-endian header length N, N bytes of JSON {name: {dtype, shape, data_offsets}} (plus
+# "__metadata__"), padded with spaces to a multiple of 8, then the raw little-endian data.
+# The `safetensors` package is not installed here, so this writer follows its serializer:
+# tensors ordered by dtype (descending, in its enum order) then name, compact JSON, no gaps.
+ST_DTYPE_ORDER = ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"]
+ST_DTYPES = {torch.float64: "F64", torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64"}
+
+
+def st_bytes(t):
+    t = t.detach().contiguous()
+    if t.dtype in (torch.float16, torch.bfloat16):
+        return t.view(torch.int16).numpy().astype("<i2").tobytes()
+    return t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
+
+
+def write_safetensors(path, tensors):
+    order = sorted(tensors, key=lambda n: (-ST_DTYPE_ORDER.index(ST_DTYPES[tensors[n].dtype]), n))
+    header, chunks, offset = {}, [], 0
+    for name in order:
+        data = st_bytes(tensors[name])
+        header[name] = {"dtype": ST_DTYPES[tensors[name].dtype], "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    Path(path).write_bytes(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+
+
+def read_safetensors(path):
+    raw = Path(path).read_bytes()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + n])
+    header.pop("__metadata__", None)
+    kinds = {"F64": torch.float64, "F32": torch.float32}
+    out = {}
+    for name, info in header.items():
+        begin, end = info["data_offsets"]
+        buffer = bytearray(raw[8 + n + begin : 8 + n + end])
+        out[name] = torch.frombuffer(buffer, dtype=kinds[info["dtype"]]).reshape(info["shape"]).clone()
+    return out
+
+
+def bits(t):
+    """Exact float64 values as 16 hex digits (covers -0, inf and nan, which JSON cannot hold)."""
+    return [struct.pack(">d", v).hex() for v in t.detach().to(torch.float64).reshape(-1).tolist()]
+
+
+def sequential():
+    return torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+
+
+def safetensors_fixtures():
+    """Small files written from torch tensors with the safetensors layout, and the float64
+    values they must widen to. Seeded on its own; torch's default dtype is float64 here,
+    so float32 tensors are made explicitly."""
+    torch.manual_seed(3)
+    fixtures = root / "packages/nn/test/fixtures"
+    specials16 = [0.0, -0.0, 1.0, -2.5, 65504.0, -65504.0, 6.103515625e-05, 5.960464477539063e-08, -5.960464477539063e-08, 3.0517578125e-05, float("inf"), float("-inf"), float("nan"), 0.1, 1 / 3]
+    tensors = {
+        "f64": torch.randn(2, 3, dtype=torch.float64),
+        "f32": torch.cat([torch.randn(5, dtype=torch.float32), torch.tensor([1e-45, -3.4028234663852886e38, float("inf"), float("nan"), -0.0], dtype=torch.float32)]),
+        "f16": torch.tensor(specials16, dtype=torch.float16).reshape(3, 5),
+        "bf16": torch.tensor([0.0, -0.0, 1.0, 3.0e38, -1e-40, 9.2e-41, float("inf"), float("nan"), 0.1, 255.5], dtype=torch.bfloat16),
+        "i64": torch.tensor([[0, -1], [2**53, -(2**53)]], dtype=torch.int64),
+        "scalar": torch.tensor(7.25, dtype=torch.float32),
+        "empty": torch.zeros(0, 4, dtype=torch.float32),
+    }
+    write_safetensors(fixtures / "torch-dtypes.safetensors", tensors)
+    expected = {name: {"dtype": ST_DTYPES[t.dtype], "shape": list(t.shape), "bits": bits(t)} for name, t in tensors.items()}
+
+    # F32 writing: float64 values torch rounds to float32 (nearest, ties to even, overflow to inf).
+    wide = torch.cat([torch.randn(6, dtype=torch.float64), torch.tensor([1 + 2**-24, 1 + 3 * 2**-24, 1e-46, 7e-46, 3.5e38, -1e300, 0.1, -0.0], dtype=torch.float64)])
+    write_safetensors(fixtures / "torch-rounding-f32.safetensors", {"x": wide.to(torch.float32)})
+
+    # A float32 PyTorch model's state dict, as torch.save users have it.
+    torch.manual_seed(4)
+    model = sequential().to(torch.float32)
+    write_safetensors(fixtures / "torch-sequential-f32.safetensors", model.state_dict())
+    x = torch.tensor([[0.5, -1.0], [2.0, 0.25], [-1.5, 3.0]], dtype=torch.float32)
+    with torch.no_grad():
+        out = model(x)
+    meta_note = "float64 values as big-endian hex bits; files written by write_safetensors() in scripts/torch-fixtures.py"
+    (fixtures / "torch-safetensors.json").write_text(json.dumps({
+        "meta": {**meta, "note": meta_note},
+        "dtypes": expected,
+        "rounding": {"float64Bits": bits(wide)},
+        "sequential": {"keys": list(model.state_dict().keys()), "input": as_list(x.to(torch.float64)), "outputBits": bits(out)},
+    }, indent=1))
+
+
+def check_tapegrad_safetensors():
+    """Loads the F32 file tapegrad wrote (packages/nn/test/fixtures/tapegrad-sequential-f32.safetensors,
+    see safetensors.test.ts) into torch.nn.Sequential(Linear(2, 3), ReLU(), Linear(3, 1)) with
+    load_state_dict (strict) and checks torch's output against tapegrad's, and that this
+    script's writer gives the same bytes for the same tensors."""
+    fixtures = root / "packages/nn/test/fixtures"
+    path = fixtures / "tapegrad-sequential-f32.safetensors"
+    expected = json.loads((fixtures / "tapegrad-sequential-f32.json").read_text())
+    state = read_safetensors(path)
+    assert all(t.dtype == torch.float32 for t in state.values()), "expected an F32 file"
+    model = sequential().to(torch.float32)
+    model.load_state_dict(state)
+    with torch.no_grad():
+        out = model(torch.tensor(expected["input"], dtype=torch.float32)).to(torch.float64)
+    want = torch.tensor(expected["output"], dtype=torch.float64)
+    difference = (out - want).abs().max().item()
+    assert difference < 1e-5, f"torch output differs from tapegrad's by {difference}"
+    scratch = fixtures / "check-tmp.safetensors"
+    write_safetensors(scratch, state)
+    same = scratch.read_bytes() == path.read_bytes()
+    scratch.unlink()
+    assert same, "the Python writer gives different bytes for the same tensors"
+    print(f"tapegrad F32 file: load_state_dict ok, output matches to {difference:.1e}, bytes identical to the Python writer")
+
+
+# Each fixture file is written only when named (all of them without arguments): the
+# older files' last bits came from another build of torch and must not be regenerated.
+import sys
+
 meta = {"torch": torch.__version__, "generator": "scripts/torch-fixtures.py"}
-(root / "packages/autograd/test/fixtures/torch.json").write_text(json.dumps({"meta": meta, "expressions": expressions()}, indent=1))
-(root / "packages/nn/test/fixtures/torch-optim.json").write_text(json.dumps({"meta": meta, **optimizers()}, indent=1))
-(root / "packages/nn/test/fixtures/torch-optim-groups.json").write_text(json.dumps({"meta": meta, **optimizer_groups()}, indent=1))
-print("wrote fixtures with torch", torch.__version__)
+targets = {
+    "expressions": lambda: (root / "packages/autograd/test/fixtures/torch.json").write_text(json.dumps({"meta": meta, "expressions": expressions()}, indent=1)),
+    "optim": lambda: (root / "packages/nn/test/fixtures/torch-optim.json").write_text(json.dumps({"meta": meta, **optimizers()}, indent=1)),
+    "optim-groups": lambda: (root / "packages/nn/test/fixtures/torch-optim-groups.json").write_text(json.dumps({"meta": meta, **optimizer_groups()}, indent=1)),
+    "safetensors": safetensors_fixtures,
+    "check-tapegrad-safetensors": check_tapegrad_safetensors,
+    "losses": lambda: (root / "packages/nn/test/fixtures/torch-losses.json").write_text(json.dumps({"meta": meta, "cases": losses()}, indent=1)),
+}
+# The check needs the file tapegrad wrote (committed); it runs only when named.
+for name in sys.argv[1:] or [n for n in targets if n != "check-tapegrad-safetensors"]:
+    targets[name]()
+    print("wrote", name, "with torch", torch.__version__)

@@ -41,7 +41,7 @@ export function run(o: TrainOptions, log: (line: string) => void = console.log, 
   const title = `${o.dataset}: test accuracy ${(result.testAccuracy * 100).toFixed(1)}%`;
   writeFileSync(outputs.boundary, decisionBoundarySvg(points, probability, { title }));
   writeFileSync(outputs.curves, lossCurvesSvg(result.history, `${o.dataset}, 2-${o.hidden.join("-")}-1, ${o.optimizer} lr ${o.lr}`));
-  saveSafetensors(outputs.weights, result.model.stateDict(), { network: `2-${o.hidden.join("-")}-1`, dataset: o.dataset });
+  saveSafetensors(outputs.weights, result.model.stateDict(), { metadata: { network: `2-${o.hidden.join("-")}-1`, dataset: o.dataset } });
   const stepsPerEpoch = o.batchSize === 0 ? 1 : Math.ceil(result.train.X.shape[0]! / o.batchSize);
   log(
     [

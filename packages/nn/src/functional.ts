@@ -4,9 +4,12 @@ import {
   Tensor,
   binaryCrossEntropy as bce,
   binaryCrossEntropyWithLogits as bceLogits,
+  onesLike,
   tensor,
+  where,
 } from "@tapegrad/autograd";
 import { formatShape, sameShape } from "@tapegrad/tensor";
+import { asTensor, crossEntropySettings, lossOptions, target, weightTensor } from "./loss-options.js";
 
 // Losses built from primitives get their gradients from the graph. The two binary
 // cross-entropies are fused ops in @tapegrad/autograd (ops/loss.ts), because their
@@ -14,6 +17,36 @@ import { formatShape, sameShape } from "@tapegrad/tensor";
 
 /** How a per-element loss is reduced: averaged, summed, or returned as is. */
 export type Reduction = "mean" | "sum" | "none";
+
+/** Keyword options shared by every loss: how per-element losses are reduced (default mean). */
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+/** Options of `binaryCrossEntropy`, as torch.nn.functional.binary_cross_entropy. */
+export interface BinaryCrossEntropyOptions extends ReductionOptions {
+  /** Rescales each element's loss; broadcast to the input's shape (a constant: gets no gradient). */
+  weight?: Tensor | number[] | null;
+}
+
+/** Options of `binaryCrossEntropyWithLogits`, as torch.nn.functional.binary_cross_entropy_with_logits. */
+export interface BinaryCrossEntropyWithLogitsOptions extends BinaryCrossEntropyOptions {
+  /**
+   * Weight of the positive term, broadcast against the target (usually one value per class,
+   * `[C]`): `posWeight = nNegative / nPositive` balances a rare positive class.
+   */
+  posWeight?: Tensor | number[] | null;
+}
+
+/** Options of `crossEntropy`, as torch.nn.functional.cross_entropy. */
+export interface CrossEntropyOptions extends ReductionOptions {
+  /** One weight per class, `[C]`; a weighted mean divides by the summed weights of the counted targets. */
+  weight?: Tensor | number[] | null;
+  /** A class-index target equal to this is skipped: no loss, no gradient, not counted in the mean (default −100). */
+  ignoreIndex?: number;
+  /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/C over the classes (default 0). */
+  labelSmoothing?: number;
+}
 
 /** Applies a reduction to per-element losses. @throws DataError on an unknown reduction. */
 export function reduce(losses: Tensor, reduction: Reduction, op: string): Tensor {
@@ -23,70 +56,158 @@ export function reduce(losses: Tensor, reduction: Reduction, op: string): Tensor
   throw new DataError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
 }
 
-/** Coerces a target to a Tensor of the input's shape. @throws ShapeError when shapes differ. */
-function target(input: Tensor, value: Tensor | number[], op: string): Tensor {
-  const t = value instanceof Tensor ? value : Array.isArray(value) ? tensor(value) : null;
-  if (!(input instanceof Tensor) || t === null) throw new DataError(`${op}: input and target must be Tensors`);
-  if (!sameShape(input.shape, t.shape)) {
-    throw new ShapeError(`${op}: target shape ${formatShape(t.shape)} differs from input shape ${formatShape(input.shape)}`);
-  }
-  return t;
-}
-
 /**
- * Binary cross-entropy of probabilities, −[y·log x + (1 − y)·log(1 − x)] with logs clamped
- * at −100 (PyTorch semantics). `input` and `target` have the same shape.
- * @throws DataError when an input lies outside [0, 1]; ShapeError when shapes differ.
+ * Binary cross-entropy of probabilities, −w·[y·log x + (1 − y)·log(1 − x)] with logs
+ * clamped at −100 (PyTorch semantics). `input` and `target` have the same shape; `weight`
+ * broadcasts to it. Options may be a bare reduction.
+ * @throws DataError when an input lies outside [0, 1] (logits belong in
+ *   binaryCrossEntropyWithLogits) or on an unknown option; ShapeError when shapes differ.
  */
-export function binaryCrossEntropy(input: Tensor, targetValue: Tensor | number[], reduction: Reduction = "mean"): Tensor {
-  const y = target(input, targetValue, "BCELoss");
+export function binaryCrossEntropy(input: Tensor, targetValue: Tensor | number[], options: Reduction | BinaryCrossEntropyOptions = {}): Tensor {
+  const op = "BCELoss";
+  const o = lossOptions(op, options, ["weight"]);
+  const y = target(input, targetValue, op);
+  const weight = weightTensor(o.weight, op, "weight", input.shape);
   const values = input.array.values();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (!(v >= 0 && v <= 1)) throw new DataError(`BCELoss: every input must lie in [0, 1], got ${v} at flat index ${i}`);
+    if (!(v >= 0 && v <= 1)) {
+      throw new DataError(`${op}: every input must lie in [0, 1], got ${v} at flat index ${i}; for logits use BCEWithLogitsLoss (or apply sigmoid first)`);
+    }
   }
-  return reduce(bce([input, y], undefined), reduction, "BCELoss");
+  const losses = bce([input, y], undefined);
+  return reduce(weight === null ? losses : losses.mul(weight), o.reduction, op);
 }
 
 /**
  * Binary cross-entropy on logits, in the stable form max(x, 0) − x·y + log(1 + e^−|x|):
- * finite for logits of ±1000.
- * @throws ShapeError when shapes differ.
+ * finite for logits of ±1000. With `posWeight` p the positive term is scaled,
+ * (1 − y)·x + (1 + (p − 1)·y)·softplus(−x), as PyTorch; `weight` scales each element.
+ * @throws ShapeError when shapes differ or a weight does not broadcast; DataError on an unknown option.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, targetValue: Tensor | number[], reduction: Reduction = "mean"): Tensor {
-  const y = target(input, targetValue, "BCEWithLogitsLoss");
-  return reduce(bceLogits([input, y], undefined), reduction, "BCEWithLogitsLoss");
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  targetValue: Tensor | number[],
+  options: Reduction | BinaryCrossEntropyWithLogitsOptions = {},
+): Tensor {
+  const op = "BCEWithLogitsLoss";
+  const o = lossOptions(op, options, ["weight", "posWeight"]);
+  const y = target(input, targetValue, op);
+  const weight = weightTensor(o.weight, op, "weight", input.shape);
+  const posWeight = weightTensor(o.posWeight, op, "posWeight", input.shape);
+  let losses: Tensor;
+  if (posWeight === null) {
+    losses = bceLogits([input, y], undefined);
+  } else {
+    // softplus(−x) is the fused loss at y = 1, so its gradient σ(x) − 1 stays exact for any logit.
+    const logWeight = posWeight.sub(1).mul(y).add(1);
+    losses = y.neg().add(1).mul(input).add(logWeight.mul(bceLogits([input, onesLike(input)], undefined)));
+  }
+  return reduce(weight === null ? losses : losses.mul(weight), o.reduction, op);
 }
 
 /**
- * Mean squared error (x − y)², reduced.
- * @throws ShapeError when shapes differ.
+ * Mean squared error (x − y)², reduced. Options may be a bare reduction.
+ * @throws ShapeError, with the fix, when shapes differ; DataError on an unknown option.
  */
-export function mseLoss(input: Tensor, targetValue: Tensor | number[], reduction: Reduction = "mean"): Tensor {
+export function mseLoss(input: Tensor, targetValue: Tensor | number[], options: Reduction | ReductionOptions = {}): Tensor {
+  const o = lossOptions("MSELoss", options, []);
   const y = target(input, targetValue, "MSELoss");
-  return reduce(input.sub(y).square(), reduction, "MSELoss");
+  return reduce(input.sub(y).square(), o.reduction, "MSELoss");
+}
+
+/** Shape and strides of the class dimension: input [C], [N, C] or [N, C, d1, …]. */
+function classLayout(input: Tensor, op: string): { classDim: number; classes: number; inner: number; indexShape: number[] } {
+  if (!(input instanceof Tensor) || input.ndim === 0) {
+    throw new ShapeError(`${op}: expected logits [C], [N, C] or [N, C, d1, …], got ${input instanceof Tensor ? formatShape(input.shape) : typeof input}`);
+  }
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const classes = input.shape[classDim]!;
+  const inner = input.shape.slice(classDim + 1).reduce((a, b) => a * b, 1);
+  const indexShape = input.shape.filter((_, d) => d !== classDim);
+  return { classDim, classes, inner, indexShape };
 }
 
 /**
- * Cross-entropy of logits `[N, C]` against class indices `[N]`: −logSoftmax(x)[n, yₙ],
- * reduced over N. Composed from logSoftmax, so it is stable for large logits.
- * @throws ShapeError on wrong shapes; DataError when a target is not an integer in [0, C).
+ * Cross-entropy of logits against class indices or class probabilities, as
+ * torch.nn.functional.cross_entropy (torch 1.13): logits `[C]`, `[N, C]` or
+ * `[N, C, d1, …]`; targets either class indices of the input's shape without the class
+ * dimension (`[]`, `[N]`, `[N, d1, …]`, as a Tensor or number[]), or probabilities of the
+ * input's own shape. With class indices, `ignoreIndex` targets count for nothing and a
+ * weighted mean divides by the summed weights of the counted targets; label smoothing
+ * mixes in −logSoftmax summed over the classes (weighted by class), divided by C, averaged
+ * like the main term. With probabilities, the mean
+ * divides by the number of positions. `reduction: 'none'` gives the index shape.
+ * Composed from logSoftmax, so it is stable for large logits.
+ * @throws ShapeError when the target fits neither form (the message lists both);
+ *   DataError when a class index is not an integer in [0, C), on an invalid option, or
+ *   ignoreIndex ≥ 0 with probability targets.
  */
-export function crossEntropy(input: Tensor, targets: Tensor | number[], reduction: Reduction = "mean"): Tensor {
-  if (!(input instanceof Tensor) || input.ndim !== 2) {
-    throw new ShapeError(`CrossEntropyLoss: expected logits [N, C], got ${input instanceof Tensor ? formatShape(input.shape) : typeof input}`);
+export function crossEntropy(input: Tensor, targets: Tensor | number[], options: Reduction | CrossEntropyOptions = {}): Tensor {
+  const op = "CrossEntropyLoss";
+  const o = crossEntropySettings(op, options);
+  const { ignoreIndex, labelSmoothing: smoothing } = o;
+  const { classDim, classes, inner, indexShape } = classLayout(input, op);
+  const t = asTensor(targets, op, "target");
+  const weight = weightTensor(o.weight, op, "weight", [classes]);
+  if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
+    throw new ShapeError(`${op}: weight must hold one value per class, [${classes}], got ${formatShape(weight.shape)}`);
   }
-  const [n, c] = input.shape as [number, number];
-  const t = targets instanceof Tensor ? targets.toFloat64Array() : Array.isArray(targets) ? Float64Array.from(targets) : null;
-  const tShape = targets instanceof Tensor ? targets.shape : [t?.length ?? 0];
-  if (t === null || tShape.length !== 1 || t.length !== n) {
-    throw new ShapeError(`CrossEntropyLoss: expected ${n} class indices for logits ${formatShape(input.shape)}, got shape ${formatShape(tShape)}`);
+  // Weights shaped to broadcast along the class dimension: [C] for [C] inputs, [C, 1, …] otherwise.
+  const classShaped = weight?.reshape(input.shape.map((s, d) => (d === classDim ? s : 1)).slice(classDim));
+  const logProbabilities = input.logSoftmax(classDim);
+
+  if (sameShape(t.shape, input.shape)) {
+    if (ignoreIndex >= 0) throw new DataError(`${op}: ignoreIndex is not supported with class-probability targets (got ${ignoreIndex})`);
+    const smoothed = smoothing > 0 ? t.mul(1 - smoothing).add(smoothing / classes) : t;
+    let products = logProbabilities.mul(smoothed);
+    if (classShaped) products = products.mul(classShaped);
+    if (o.reduction === "none") return products.sum(classDim).neg();
+    const total = products.sum().neg();
+    return o.reduction === "sum" ? total : total.div(input.size / classes);
   }
-  const oneHot = new Float64Array(n * c);
-  t.forEach((k, i) => {
-    if (!Number.isInteger(k) || k < 0 || k >= c) throw new DataError(`CrossEntropyLoss: target ${k} at position ${i} is not a class index in [0, ${c})`);
-    oneHot[i * c + k] = 1;
-  });
-  const picked = input.logSoftmax(1).mul(tensor(oneHot, { shape: [n, c] })).sum(1).neg();
-  return reduce(picked, reduction, "CrossEntropyLoss");
+
+  if (!sameShape(t.shape, indexShape)) {
+    throw new ShapeError(
+      `${op}: target shape ${formatShape(t.shape)} fits neither accepted form for logits ${formatShape(input.shape)}: ` +
+        `class indices of shape ${formatShape(indexShape)} (integers in [0, ${classes})) ` +
+        `or class probabilities of the input's shape ${formatShape(input.shape)}`,
+    );
+  }
+  const indices = t.toFloat64Array();
+  const weights = weight?.toFloat64Array();
+  // A selection mask instead of a gather: −w[k] at each target's class, 0 elsewhere and on ignored targets.
+  const selected = new Float64Array(input.size);
+  const picked = new Float64Array(input.size);
+  const counted = new Float64Array(indices.length);
+  let totalWeight = 0;
+  let countedTargets = 0;
+  for (let p = 0; p < indices.length; p++) {
+    const k = indices[p]!;
+    if (k === ignoreIndex) continue;
+    if (!Number.isInteger(k) || k < 0 || k >= classes) {
+      const probabilities = Number.isInteger(k) ? "" : `; class probabilities need the input's shape ${formatShape(input.shape)}`;
+      throw new DataError(`${op}: target ${k} at position ${p} is not a class index in [0, ${classes})${probabilities}`);
+    }
+    const w = weights ? weights[k]! : 1;
+    const n = Math.floor(p / inner);
+    const at = n * classes * inner + k * inner + (p % inner);
+    selected[at] = 1;
+    picked[at] = -w;
+    counted[p] = 1;
+    totalWeight += w;
+    countedTargets++;
+  }
+  const shape = { shape: [...input.shape] };
+  // where() keeps a −∞ logit of another class from turning 0·∞ into NaN.
+  const losses = where(tensor(selected, shape), logProbabilities, 0).mul(tensor(picked, shape)).sum(classDim);
+  const nll = o.reduction === "none" ? losses : o.reduction === "sum" ? losses.sum() : losses.sum().div(totalWeight);
+  if (smoothing === 0) return nll;
+
+  const keep = tensor(counted, { shape: indexShape });
+  const smoothTerms = classShaped ? logProbabilities.mul(classShaped) : logProbabilities;
+  const smooth = where(keep, smoothTerms.sum(classDim).neg(), 0);
+  const smoothReduced =
+    o.reduction === "none" ? smooth : o.reduction === "sum" ? smooth.sum() : smooth.sum().div(weights ? totalWeight : countedTargets);
+  return nll.mul(1 - smoothing).add(smoothReduced.mul(smoothing / classes));
 }

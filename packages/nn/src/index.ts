@@ -11,10 +11,28 @@ export { ModuleList, ModuleDict, ParameterList } from "./layers/containers.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
 export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
 export { Sequential } from "./layers/sequential.js";
-export { Loss, BCELoss, BCEWithLogitsLoss, MSELoss, CrossEntropyLoss, type LossOptions } from "./losses.js";
+export {
+  Loss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  MSELoss,
+  CrossEntropyLoss,
+  type LossOptions,
+  type BCELossOptions,
+  type BCEWithLogitsLossOptions,
+  type CrossEntropyLossOptions,
+} from "./losses.js";
 export * as functional from "./functional.js";
 export type { Reduction } from "./functional.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as init from "./init.js";
-export { saveSafetensors, loadSafetensors, encodeStateDict, decodeStateDict } from "./io/safetensors.js";
+export {
+  saveSafetensors,
+  loadSafetensors,
+  encodeStateDict,
+  decodeStateDict,
+  type SafetensorsSaveOptions,
+  type SafetensorsWriteDtype,
+  type SafetensorsReadDtype,
+} from "./io/safetensors.js";

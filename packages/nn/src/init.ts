@@ -1,5 +1,6 @@
 import { DataError, Tensor, noGrad } from "@tapegrad/autograd";
-import { NDArray, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
+import { Generator, NDArray, formatShape, pickGenerator, type Seed } from "@tapegrad/tensor";
+import { checkOptions, optionalNumber, suggestName } from "./options.js";
 
 /** Where init functions draw random numbers from (default: the default generator). */
 export interface InitRandom {
@@ -49,16 +50,45 @@ function fill(t: Tensor, values: NDArray): Tensor {
   return t;
 }
 
-/** Fills `t` in place from U(low, high). Returns t. */
-export function uniform(t: Tensor, options: InitRandom & { low?: number; high?: number } = {}): Tensor {
-  return fill(t, pickGenerator(options).uniform(t.shape, options.low ?? 0, options.high ?? 1));
+const RANDOM_KEYS = ["seed", "generator"] as const;
+
+/** The generator named by checked options. @throws DataError when `generator` is not a Generator. */
+function randomSource(op: string, o: Record<string, unknown>): Generator {
+  if (o.generator !== undefined && !(o.generator instanceof Generator)) throw new DataError(`${op}: generator must be a Generator`);
+  return pickGenerator(o as InitRandom);
 }
 
-/** Fills `t` in place from N(mean, std²). Returns t. */
+function fillUniform(t: Tensor, generator: Generator, low: number, high: number): Tensor {
+  if (!(t instanceof Tensor)) throw new DataError("init: expected a Tensor");
+  return fill(t, generator.uniform(t.shape, low, high));
+}
+
+function fillNormal(op: string, t: Tensor, generator: Generator, mean: number, std: number): Tensor {
+  if (!(t instanceof Tensor)) throw new DataError("init: expected a Tensor");
+  if (!(std >= 0)) throw new DataError(`${op}: std must be ≥ 0, got ${std}`);
+  return fill(t, generator.normalArray(t.shape, mean, std));
+}
+
+/**
+ * Fills `t` in place from U(low, high). Returns t.
+ * @throws DataError on an unknown option or a bound that is not a number.
+ */
+export function uniform(t: Tensor, options: InitRandom & { low?: number; high?: number } = {}): Tensor {
+  const o = checkOptions("init.uniform", options, ["low", "high", ...RANDOM_KEYS]);
+  const low = optionalNumber("init.uniform", "low", o.low, 0);
+  const high = optionalNumber("init.uniform", "high", o.high, 1);
+  return fillUniform(t, randomSource("init.uniform", o), low, high);
+}
+
+/**
+ * Fills `t` in place from N(mean, std²). Returns t.
+ * @throws DataError on an unknown option, a value that is not a number, or std < 0.
+ */
 export function normal(t: Tensor, options: InitRandom & { mean?: number; std?: number } = {}): Tensor {
-  const std = options.std ?? 1;
-  if (!(std >= 0)) throw new DataError(`init.normal: std must be ≥ 0, got ${std}`);
-  return fill(t, pickGenerator(options).normalArray(t.shape, options.mean ?? 0, std));
+  const o = checkOptions("init.normal", options, ["mean", "std", ...RANDOM_KEYS]);
+  const mean = optionalNumber("init.normal", "mean", o.mean, 0);
+  const std = optionalNumber("init.normal", "std", o.std, 1, (v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
+  return fillNormal("init.normal", t, randomSource("init.normal", o), mean, std);
 }
 
 /** Fills `t` with zeros in place. Returns t. */
@@ -76,17 +106,31 @@ export function constant(t: Tensor, value: number): Tensor {
   return fill(t, NDArray.full(t.shape, value));
 }
 
-/** Xavier/Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). Returns t. */
-export function xavierUniform(t: Tensor, options: InitRandom & { gain?: number } = {}): Tensor {
-  const { fanIn, fanOut } = fans(t);
-  const bound = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(t, { ...options, low: -bound, high: bound });
+/** Gain of the Xavier initialisers, checked. */
+function xavierGain(op: string, options: unknown): { gain: number; o: Record<string, unknown> } {
+  const o = checkOptions(op, options, ["gain", ...RANDOM_KEYS]);
+  return { gain: optionalNumber(op, "gain", o.gain, 1), o };
 }
 
-/** Xavier/Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). Returns t. */
-export function xavierNormal(t: Tensor, options: InitRandom & { gain?: number } = {}): Tensor {
+/**
+ * Xavier/Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). Returns t.
+ * @throws DataError on an unknown option or fewer than 2 dimensions.
+ */
+export function xavierUniform(t: Tensor, options: InitRandom & { gain?: number } = {}): Tensor {
+  const { gain, o } = xavierGain("init.xavierUniform", options);
   const { fanIn, fanOut } = fans(t);
-  return normal(t, { ...options, mean: 0, std: (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)) });
+  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return fillUniform(t, randomSource("init.xavierUniform", o), -bound, bound);
+}
+
+/**
+ * Xavier/Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). Returns t.
+ * @throws DataError on an unknown option or fewer than 2 dimensions.
+ */
+export function xavierNormal(t: Tensor, options: InitRandom & { gain?: number } = {}): Tensor {
+  const { gain, o } = xavierGain("init.xavierNormal", options);
+  const { fanIn, fanOut } = fans(t);
+  return fillNormal("init.xavierNormal", t, randomSource("init.xavierNormal", o), 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
 /** Options of the Kaiming (He) initialisers, with torch's defaults. */
@@ -98,19 +142,34 @@ export interface KaimingOptions extends InitRandom {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, options: KaimingOptions): number {
+function kaimingStd(op: string, t: Tensor, options: unknown): { std: number; generator: Generator } {
+  const o = checkOptions(op, options, ["a", "mode", "nonlinearity", ...RANDOM_KEYS]);
+  const a = optionalNumber(op, "a", o.a, 0);
+  const mode = o.mode ?? "fanIn";
+  if (mode !== "fanIn" && mode !== "fanOut") {
+    const close = typeof mode === "string" ? suggestName(mode, ["fanIn", "fanOut"]) : undefined;
+    throw new DataError(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}${close ? `; did you mean ${JSON.stringify(close)}?` : ""}`);
+  }
   const { fanIn, fanOut } = fans(t);
-  const fan = (options.mode ?? "fanIn") === "fanIn" ? fanIn : fanOut;
-  return calculateGain(options.nonlinearity ?? "leaky_relu", options.a ?? 0) / Math.sqrt(fan);
+  const fan = mode === "fanIn" ? fanIn : fanOut;
+  return { std: calculateGain((o.nonlinearity ?? "leaky_relu") as Nonlinearity, a) / Math.sqrt(fan), generator: randomSource(op, o) };
 }
 
-/** Kaiming/He uniform: U(−b, b) with b = gain·√(3 / fan). Returns t. */
+/**
+ * Kaiming/He uniform: U(−b, b) with b = gain·√(3 / fan). Returns t.
+ * @throws DataError on an unknown option or mode, or fewer than 2 dimensions.
+ */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, options);
-  return uniform(t, { ...options, low: -bound, high: bound });
+  const { std, generator } = kaimingStd("init.kaimingUniform", t, options);
+  const bound = Math.sqrt(3) * std;
+  return fillUniform(t, generator, -bound, bound);
 }
 
-/** Kaiming/He normal: N(0, σ²) with σ = gain / √fan. Returns t. */
+/**
+ * Kaiming/He normal: N(0, σ²) with σ = gain / √fan. Returns t.
+ * @throws DataError on an unknown option or mode, or fewer than 2 dimensions.
+ */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, { ...options, mean: 0, std: kaimingStd(t, options) });
+  const { std, generator } = kaimingStd("init.kaimingNormal", t, options);
+  return fillNormal("init.kaimingNormal", t, generator, 0, std);
 }

@@ -2,6 +2,7 @@ import { DataError, Tensor, isGradEnabled, noGrad } from "@tapegrad/autograd";
 import { formatShape } from "@tapegrad/tensor";
 import { Parameter } from "./parameter.js";
 import { withBackwardHooks, type FullBackwardHook } from "./backward-hook.js";
+import { checkOptions, optionalBoolean } from "./options.js";
 
 /** Result of `loadStateDict`: keys the dict lacked and keys it had that the module does not. */
 export interface LoadResult {
@@ -169,7 +170,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * is taken as the prefix, as in earlier versions.
    */
   namedModules(options: NamedModulesOptions | string = {}): [string, Module<any, any>][] {
-    const { memo = new Set<Module<any, any>>(), prefix = "" } = typeof options === "string" ? { prefix: options } : options;
+    const { memo = new Set<Module<any, any>>(), prefix = "" } = (typeof options === "string" ? { prefix: options } : checkOptions("namedModules", options, ["memo", "prefix"])) as NamedModulesOptions;
     if (memo.has(this)) return [];
     memo.add(this);
     const out: [string, Module<any, any>][] = [[prefix, this]];
@@ -224,9 +225,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * a tensor. In a subclass, declare the property with `declare name: Tensor` so TypeScript
    * knows it without creating a field.
    * @throws DataError when the name is empty or has a dot, is already a parameter, module,
-   * method or other property, or when `tensor` is neither a Tensor nor null.
+   * method or other property, or when `tensor` is neither a Tensor nor null; on an unknown
+   * option or a `persistent` that is not a boolean.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
+    const persistent = optionalBoolean("registerBuffer", "persistent", checkOptions("registerBuffer", options, ["persistent"]).persistent, true);
     if (typeof name !== "string" || name === "" || name.includes(".")) {
       throw new DataError(`registerBuffer: name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
     }
@@ -236,7 +239,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const existing = this.#buffers.get(name);
     if (existing) {
       existing.tensor = tensor;
-      existing.persistent = options.persistent ?? true;
+      existing.persistent = persistent;
       return;
     }
     if (name in this) {
@@ -246,7 +249,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
         throw new DataError(`registerBuffer: ${this.constructor.name} already has an attribute ${JSON.stringify(name)} that is not a buffer`);
       }
     }
-    const entry: BufferEntry = { tensor, persistent: options.persistent ?? true };
+    const entry: BufferEntry = { tensor, persistent };
     this.#buffers.set(name, entry);
     const owner = this.constructor.name;
     Object.defineProperty(this, name, {
@@ -304,10 +307,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * names. Every key and shape is checked before any value is written, so a failed load
    * changes nothing.
    * @throws DataError naming the key on a shape mismatch or a non-Tensor value, and (when
-   * `strict`, the default) on missing or unexpected keys.
+   * `strict`, the default) on missing or unexpected keys; on an unknown option or a `strict`
+   * that is not a boolean (`strict: "false"` would otherwise load strictly).
    */
   loadStateDict(dict: Record<string, Tensor>, options: { strict?: boolean } = {}): LoadResult {
-    const strict = options.strict ?? true;
+    const strict = optionalBoolean("loadStateDict", "strict", checkOptions("loadStateDict", options, ["strict"]).strict, true);
     if (typeof dict !== "object" || dict === null) throw new DataError("loadStateDict: expected an object of tensors by name");
     const own = new Map(this.namedState((entry) => entry.persistent, true));
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));

@@ -539,7 +539,7 @@ describe("losses", () => {
     gradcheck((q) => new CrossEntropyLoss().forward(q, [1, 2]), [logits]);
     expect(() => new CrossEntropyLoss().forward(logits, [3, 0])).toThrow(/target 3 at position 0 is not a class index in \[0, 3\)/);
     expect(() => new CrossEntropyLoss().forward(logits, [0.5, 0])).toThrow(/not a class index/);
-    expect(() => new CrossEntropyLoss().forward(logits, [0])).toThrow(/expected 2 class indices/);
+    expect(() => new CrossEntropyLoss().forward(logits, [0])).toThrow(/class indices of shape \[2\]/);
     expect(new CrossEntropyLoss().forward(tensor([[1000, -1000]]), [1]).item()).toBe(2000);
     expect(() => new MSELoss({ reduction: "avg" as never })).toThrow(/reduction must be 'mean', 'sum' or 'none'/);
   });
@@ -579,7 +579,7 @@ describe("data", () => {
     const { X, y } = data.makeCircles({ nSamples: 10, factor: 0.3, shuffle: false });
     const rows = X.toArray() as number[][];
     (y.toArray() as number[][]).flat().forEach((label, i) => expect(Math.hypot(...(rows[i] as [number, number]))).toBeCloseTo(label ? 0.3 : 1, 14));
-    expect(() => data.makeCircles({ factor: 1 })).toThrow(/factor must lie in \(0, 1\), got 1/);
+    expect(() => data.makeCircles({ factor: 1 })).toThrow(/factor must be a number in \(0, 1\), got 1/);
     expect(() => data.makeMoons({ nSamples: 0 })).toThrow(/nSamples must be a positive integer/);
     expect(() => data.makeMoons({ noise: -1 })).toThrow(/noise must be a finite number ≥ 0/);
   });
@@ -640,7 +640,7 @@ describe("safetensors", () => {
   it("round-trips a model's state dict bit-exactly through a file", () => {
     const model = new Sequential(new Dense(2, 3, { seed: 1 }), new Tanh(), new Dense(3, 1, { seed: 2 }));
     const file = join(mkdtempSync(join(tmpdir(), "st-")), "m.safetensors");
-    saveSafetensors(file, model.stateDict(), { note: "test" });
+    saveSafetensors(file, model.stateDict(), { metadata: { note: "test" } });
     const fresh = new Sequential(new Dense(2, 3, { seed: 8 }), new Tanh(), new Dense(3, 1, { seed: 9 }));
     fresh.loadStateDict(loadSafetensors(file));
     expect(bytesOf(fresh)).toEqual(bytesOf(model));
@@ -681,8 +681,8 @@ describe("safetensors", () => {
       [good.subarray(0, 5), /too short/],
       [good.subarray(0, good.length - 3), /data_offsets \[0, 16\] lie outside|cover/],
       [header("not json"), /not valid UTF-8 JSON/],
-      [header('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4), /dtype "F32" is not supported/],
-      [header('{"w":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}', 8), /span 8 bytes but shape \[2\] needs 16/],
+      [header('{"w":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}', 8), /dtype "C64" is not supported/],
+      [header('{"w":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}', 8), /span 8 bytes but shape \[2\] of F64 needs 16/],
       [header('{"w":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}', 16), /leave a gap/],
       [header('{"w":{"dtype":"F64","shape":[-1],"data_offsets":[0,8]}}', 8), /shape must be a list of non-negative integers/],
     ];
@@ -698,3 +698,19 @@ describe("safetensors", () => {
 });
 
 export type { NDArray };
+
+describe("Module options are checked (issue 12)", () => {
+  it("loadStateDict(dict, { strict: false }) from habit works; strict: 'false' and typos are errors", () => {
+    const model = new Sequential(new Dense(2, 1, { seed: 0 }));
+    const partial = { "0.weight": model.stateDict()["0.weight"]! };
+    expect(model.loadStateDict(partial, { strict: false }).missingKeys).toEqual(["0.bias"]);
+    expect(() => model.loadStateDict(partial, { strict: "false" } as never)).toThrow('loadStateDict: strict must be true or false, got "false"');
+    expect(() => model.loadStateDict(partial, { Strict: false } as never)).toThrow('loadStateDict: unknown option "Strict"; did you mean "strict"?');
+  });
+  it("registerBuffer persistent must be a boolean; namedModules options are checked", () => {
+    const model = new Sequential(new Dense(2, 1, { seed: 0 }));
+    expect(() => model.registerBuffer("running", zeros([1]), { persistant: false } as never)).toThrow('did you mean "persistent"?');
+    expect(() => model.registerBuffer("running", zeros([1]), { persistent: 0 } as never)).toThrow("registerBuffer: persistent must be true or false, got 0");
+    expect(() => model.namedModules({ prefx: "m" } as never)).toThrow('namedModules: unknown option "prefx"; did you mean "prefix"?');
+  });
+});

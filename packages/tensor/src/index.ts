@@ -5,7 +5,7 @@
  */
 export { NDArray, shapeFromArgs, type ShapeArgs } from "./ndarray.js";
 export { Storage, allocate, collectAllocations } from "./storage.js";
-export { checkOptions, checkBoolean, suggestName } from "./options.js";
+export { checkOptions, checkBoolean, optionalNumber, suggestName } from "./options.js";
 export { TapegradError, ShapeError, DataError, formatShape } from "./errors.js";
 export {
   broadcastShapes,

@@ -70,6 +70,25 @@ function describeValue(value: unknown): string {
  */
 export function checkBoolean(op: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new DataError(`${op}: ${name} must be true or false, got ${describeValue(value)}`);
+  if (typeof value !== "boolean") throw new DataError(`${op}: ${name} must be true or false, got ${describeOption(value)}`);
   return value;
+}
+
+/**
+ * Checks a numeric option and returns it, or `fallback` when it is undefined: a string
+ * such as `"32"` would otherwise flow into arithmetic and give a wrong result silently.
+ * `valid` states the range (e.g. `(v) => v > 0`) and `expected` says it in words.
+ * @throws DataError naming the op, the option, the value and what was expected.
+ */
+export function optionalNumber(op: string, name: string, value: unknown, fallback: number, valid: (v: number) => boolean = Number.isFinite, expected = "a finite number"): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || Number.isNaN(value) || !valid(value)) throw new DataError(`${op}: ${name} must be ${expected}, got ${describeOption(value)}`);
+  return value;
+}
+
+/** A value as it reads in an error message: strings quoted, so `"32"` stands out from 32. */
+function describeOption(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined || value === null) return String(value);
+  return describeValue(value);
 }

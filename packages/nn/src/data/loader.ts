@@ -1,6 +1,7 @@
 import { DataError, Tensor } from "@tapegrad/autograd";
-import { formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
+import { Generator, formatShape, pickGenerator, type Seed } from "@tapegrad/tensor";
 import { gatherRows } from "./rows.js";
+import { checkOptions, optionalBoolean, optionalNumber } from "../options.js";
 
 /**
  * Tensors that share their first dimension, read row by row: `dataset.get(i)` is the i-th
@@ -57,10 +58,14 @@ export class DataLoader implements Iterable<Tensor[]> {
   readonly dropLast: boolean;
   private readonly generator: Generator;
 
-  /** @throws DataError when batchSize is not a positive integer or the dataset is not tensors. */
+  /**
+   * @throws DataError on an unknown option (`batch_size` suggests `batchSize`), a batchSize
+   *   that is not a positive integer, a flag that is not a boolean, or a dataset that is not tensors.
+   */
   constructor(dataset: TensorDataset | readonly Tensor[] | { X: Tensor; y: Tensor }, options: DataLoaderOptions = {}) {
-    const batchSize = options.batchSize ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new DataError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    const o = checkOptions("DataLoader", options, ["batchSize", "shuffle", "seed", "generator", "dropLast"]);
+    const batchSize = optionalNumber("DataLoader", "batchSize", o.batchSize, 1, (v) => Number.isInteger(v) && v > 0, "a positive integer");
+    if (o.generator !== undefined && !(o.generator instanceof Generator)) throw new DataError("DataLoader: generator must be a Generator");
     if (typeof dataset !== "object" || dataset === null) {
       throw new DataError("DataLoader: expected a TensorDataset, an array of tensors or a { X, y } data set");
     }
@@ -71,10 +76,10 @@ export class DataLoader implements Iterable<Tensor[]> {
           ? new TensorDataset(...dataset)
           : new TensorDataset((dataset as { X: Tensor }).X, (dataset as { y: Tensor }).y);
     this.batchSize = batchSize;
-    this.shuffle = options.shuffle ?? false;
-    this.dropLast = options.dropLast ?? false;
+    this.shuffle = optionalBoolean("DataLoader", "shuffle", o.shuffle, false);
+    this.dropLast = optionalBoolean("DataLoader", "dropLast", o.dropLast, false);
     // A private generator when a seed is given: other random draws cannot shift the epochs.
-    this.generator = pickGenerator(options);
+    this.generator = pickGenerator(o as DataLoaderOptions);
   }
 
   /** Number of batches per epoch. */

@@ -1,5 +1,20 @@
 import { DataError, NDArray, defaultGenerator, type Generator, type Seed, Generator as Rng } from "@tapegrad/tensor";
 import { gatherRows } from "./rows.js";
+import { checkOptions, optionalBoolean, optionalNumber } from "../options.js";
+
+const SYNTHETIC_KEYS = ["nSamples", "noise", "seed", "shuffle"] as const;
+
+/** Options read and checked once: unknown keys and non-boolean flags are errors. */
+function readSynthetic(op: string, options: unknown, extra: readonly string[] = []): { nSamples: number; noise: number; seed: Seed | undefined; shuffle: boolean; rest: Record<string, unknown> } {
+  const o = checkOptions(op, options, [...SYNTHETIC_KEYS, ...extra]);
+  return {
+    nSamples: optionalNumber(op, "nSamples", o.nSamples, 100, (v) => Number.isInteger(v) && v > 0, "a positive integer"),
+    noise: optionalNumber(op, "noise", o.noise, 0, (v) => Number.isFinite(v) && v >= 0, "a finite number ≥ 0"),
+    seed: o.seed as Seed | undefined,
+    shuffle: optionalBoolean(op, "shuffle", o.shuffle, true),
+    rest: o,
+  };
+}
 
 /** Options shared by the two-class toy data sets. */
 export interface SyntheticOptions {
@@ -15,11 +30,6 @@ export interface SyntheticOptions {
 
 function generatorFor(seed: Seed | undefined): Generator {
   return seed === undefined ? defaultGenerator : new Rng(seed);
-}
-
-function checkCommon(op: string, nSamples: number, noise: number): void {
-  if (!Number.isInteger(nSamples) || nSamples <= 0) throw new DataError(`${op}: nSamples must be a positive integer, got ${nSamples}`);
-  if (typeof noise !== "number" || !Number.isFinite(noise) || noise < 0) throw new DataError(`${op}: noise must be a finite number ≥ 0, got ${noise}`);
 }
 
 /** numpy.linspace(start, stop, count, endpoint): `count` values, with or without `stop`. */
@@ -57,8 +67,7 @@ function finish(points: Float64Array, labels: Float64Array, n: number, noise: nu
  * @throws DataError on invalid options, before any work.
  */
 export function makeMoonsArrays(options: SyntheticOptions = {}): { X: NDArray; y: NDArray } {
-  const { nSamples = 100, noise = 0, seed, shuffle = true } = options;
-  checkCommon("makeMoons", nSamples, noise);
+  const { nSamples, noise, seed, shuffle } = readSynthetic("makeMoons", options);
   const nOut = Math.floor(nSamples / 2);
   const nIn = nSamples - nOut;
   const points = new Float64Array(2 * nSamples);
@@ -91,9 +100,8 @@ export interface CirclesArraysOptions extends SyntheticOptions {
  * @throws DataError on invalid options, before any work.
  */
 export function makeCirclesArrays(options: CirclesArraysOptions = {}): { X: NDArray; y: NDArray } {
-  const { nSamples = 100, noise = 0, seed, shuffle = true, factor = 0.8 } = options;
-  checkCommon("makeCircles", nSamples, noise);
-  if (typeof factor !== "number" || !(factor > 0 && factor < 1)) throw new DataError(`makeCircles: factor must lie in (0, 1), got ${factor}`);
+  const { nSamples, noise, seed, shuffle, rest } = readSynthetic("makeCircles", options, ["factor"]);
+  const factor = optionalNumber("makeCircles", "factor", rest.factor, 0.8, (v) => v > 0 && v < 1, "a number in (0, 1)");
   const nOut = Math.floor(nSamples / 2);
   const nIn = nSamples - nOut;
   const points = new Float64Array(2 * nSamples);
@@ -127,7 +135,11 @@ export interface SplitArraysOptions {
  * @throws DataError when first dimensions differ or a side would be empty.
  */
 export function trainTestSplitArrays(arrays: readonly NDArray[], options: SplitArraysOptions = {}): { train: NDArray[]; test: NDArray[] } {
-  const { testSize = 0.25, seed, shuffle = true } = options;
+  const o = checkOptions("trainTestSplit", options, ["testSize", "seed", "generator", "shuffle"]);
+  const testSize = o.testSize ?? 0.25;
+  const seed = o.seed as Seed | undefined;
+  const shuffle = optionalBoolean("trainTestSplit", "shuffle", o.shuffle, true);
+  if (o.generator !== undefined && !(o.generator instanceof Rng)) throw new DataError("trainTestSplit: generator must be a Generator");
   if (arrays.length === 0) throw new DataError("trainTestSplit: expected at least one array");
   arrays.forEach((a, i) => {
     if (!(a instanceof NDArray) || a.ndim === 0) throw new DataError(`trainTestSplit: argument ${i} must be an array with at least one dimension`);
@@ -138,12 +150,12 @@ export function trainTestSplitArrays(arrays: readonly NDArray[], options: SplitA
   }
   let nTest: number;
   if (typeof testSize !== "number" || !Number.isFinite(testSize) || testSize <= 0) {
-    throw new DataError(`trainTestSplit: testSize must be a fraction in (0, 1) or a positive row count, got ${testSize}`);
+    throw new DataError(`trainTestSplit: testSize must be a fraction in (0, 1) or a positive row count, got ${JSON.stringify(testSize)}`);
   } else if (testSize < 1) nTest = Math.ceil(testSize * n);
   else if (Number.isInteger(testSize)) nTest = testSize;
-  else throw new DataError(`trainTestSplit: testSize must be a fraction in (0, 1) or a positive row count, got ${testSize}`);
+  else throw new DataError(`trainTestSplit: testSize must be a fraction in (0, 1) or a positive row count, got ${JSON.stringify(testSize)}`);
   if (nTest < 1 || nTest > n - 1) throw new DataError(`trainTestSplit: testSize ${testSize} of ${n} rows leaves the train or test set empty`);
-  const generator = options.generator ?? (seed === undefined ? defaultGenerator : new Rng(seed));
+  const generator = (o.generator as Generator | undefined) ?? (seed === undefined ? defaultGenerator : new Rng(seed));
   const order = shuffle ? generator.permutation(n) : Array.from({ length: n }, (_, i) => i);
   const testRows = shuffle ? order.slice(0, nTest) : order.slice(n - nTest);
   const trainRows = shuffle ? order.slice(nTest) : order.slice(0, n - nTest);

@@ -13,15 +13,76 @@ export interface DecodedSafetensors {
   metadata: Record<string, string>;
 }
 
+/** Dtypes tapegrad writes: F64 keeps every bit; F32 is what a float32 PyTorch model loads. */
+export type SafetensorsWriteDtype = "F64" | "F32";
+
+/** Dtypes tapegrad reads, each widened exactly to float64. */
+export type SafetensorsReadDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
+
+const BYTES: Record<SafetensorsReadDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+
 /**
- * Encodes arrays as a safetensors buffer with dtype F64, tensors in sorted key order with
- * no gaps, the header padded with spaces so the data starts 8-byte aligned.
- * @throws DataError when a name is empty or "__metadata__", or metadata is not strings.
+ * An IEEE half-precision number from its 16 bits, exactly: subnormals are m·2⁻²⁴, an
+ * exponent of 31 is ±∞ (m = 0) or NaN; every half is a float64 without rounding.
  */
-export function encodeSafetensors(tensors: Record<string, NDArray>, metadata?: Record<string, string>): Uint8Array {
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : NaN;
+  return sign * (1024 + mantissa) * 2 ** (exponent - 25);
+}
+
+/** Reads one element of a dtype at byte `at` (little-endian), widened to float64. */
+function readElement(view: DataView, dtype: SafetensorsReadDtype, at: number, name: string): number {
+  switch (dtype) {
+    case "F64":
+      return view.getFloat64(at, true);
+    case "F32":
+      return view.getFloat32(at, true);
+    case "F16":
+      return halfToNumber(view.getUint16(at, true));
+    case "BF16": {
+      // bfloat16 is the top half of a float32, so widening is a shift.
+      const scratch = new DataView(new ArrayBuffer(4));
+      scratch.setUint32(0, view.getUint16(at, true) << 16);
+      return scratch.getFloat32(0);
+    }
+    case "I64": {
+      const v = view.getBigInt64(at, true);
+      if (v > 2n ** 53n || v < -(2n ** 53n)) throw new DataError(`loadSafetensors: tensor ${JSON.stringify(name)}: I64 value ${v} has no exact float64`);
+      return Number(v);
+    }
+    case "I32":
+      return view.getInt32(at, true);
+    case "I16":
+      return view.getInt16(at, true);
+    case "I8":
+      return view.getInt8(at);
+    case "U8":
+      return view.getUint8(at);
+    case "BOOL":
+      return view.getUint8(at) === 0 ? 0 : 1;
+  }
+}
+
+/**
+ * Encodes arrays as a safetensors buffer: one dtype for every tensor (F64, or F32 rounded
+ * to nearest-even as Math.fround), tensors in order of their names (code-unit order; the
+ * official writer orders by dtype, then name, which is the same order for one dtype), no
+ * gaps, compact JSON with `__metadata__` first and each entry's fields as dtype, shape,
+ * data_offsets, padded with spaces so the data starts 8-byte aligned. Equal inputs give
+ * equal bytes; without metadata, the same bytes as the official writer.
+ * @throws DataError when a name is empty or "__metadata__", metadata is not strings, or the dtype is not F64 or F32.
+ */
+export function encodeSafetensors(tensors: Record<string, NDArray>, metadata?: Record<string, string>, dtype: SafetensorsWriteDtype = "F64"): Uint8Array {
+  if (dtype !== "F64" && dtype !== "F32") throw new DataError(`saveSafetensors: dtype must be "F64" or "F32", got ${JSON.stringify(dtype)}`);
+  const width = BYTES[dtype];
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
   if (metadata !== undefined) {
+    if (typeof metadata !== "object" || metadata === null) throw new DataError("saveSafetensors: metadata must be an object of strings");
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== "string") throw new DataError(`saveSafetensors: metadata value for ${JSON.stringify(k)} must be a string`);
     }
@@ -32,8 +93,8 @@ export function encodeSafetensors(tensors: Record<string, NDArray>, metadata?: R
     if (name === "" || name === "__metadata__") throw new DataError(`saveSafetensors: invalid tensor name ${JSON.stringify(name)}`);
     const array = tensors[name]!;
     if (!(array instanceof NDArray)) throw new DataError(`saveSafetensors: value for ${JSON.stringify(name)} is not an array`);
-    header[name] = { dtype: "F64", shape: [...array.shape], data_offsets: [offset, offset + 8 * array.size] };
-    offset += 8 * array.size;
+    header[name] = { dtype, shape: [...array.shape], data_offsets: [offset, offset + width * array.size] };
+    offset += width * array.size;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
@@ -49,7 +110,8 @@ export function encodeSafetensors(tensors: Record<string, NDArray>, metadata?: R
   let at = 8 + json.length;
   for (const name of names) {
     const values = tensors[name]!.values();
-    for (let i = 0; i < values.length; i++, at += 8) view.setFloat64(at, values[i]!, true);
+    if (dtype === "F64") for (let i = 0; i < values.length; i++, at += 8) view.setFloat64(at, values[i]!, true);
+    else for (let i = 0; i < values.length; i++, at += 4) view.setFloat32(at, values[i]!, true);
   }
   return bytes;
 }
@@ -57,7 +119,8 @@ export function encodeSafetensors(tensors: Record<string, NDArray>, metadata?: R
 const isSize = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
 
 /**
- * Decodes a safetensors buffer of F64 tensors, validating the layout as the reference
+ * Decodes a safetensors buffer, widening F64, F32, F16, BF16 and integer/bool tensors
+ * exactly to float64 (I64 beyond ±2⁵³ is an error), validating the layout as the reference
  * implementation does: header length within the file, JSON of the right structure,
  * offsets inside the data, sizes that match the shapes, buffers that neither overlap nor
  * leave gaps. The arrays own their memory.
@@ -84,7 +147,7 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   const dataStart = 8 + n;
   const dataLength = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
-  const entries: { name: string; shape: number[]; begin: number; end: number }[] = [];
+  const entries: { name: string; dtype: SafetensorsReadDtype; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") {
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("__metadata__ must be an object of strings");
@@ -97,7 +160,10 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     const info = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const where = `tensor ${JSON.stringify(name)}`;
     if (typeof info !== "object" || info === null) fail(`${where}: entry must be an object`);
-    if (info.dtype !== "F64") fail(`${where}: dtype ${JSON.stringify(info.dtype)} is not supported (only F64)`);
+    if (typeof info.dtype !== "string" || !Object.hasOwn(BYTES, info.dtype)) {
+      fail(`${where}: dtype ${JSON.stringify(info.dtype)} is not supported (supported: ${Object.keys(BYTES).join(", ")})`);
+    }
+    const dtype = info.dtype as SafetensorsReadDtype;
     if (!Array.isArray(info.shape) || !info.shape.every(isSize)) fail(`${where}: shape must be a list of non-negative integers`);
     const offsets = info.data_offsets;
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) fail(`${where}: data_offsets must be two non-negative integers`);
@@ -105,8 +171,8 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     const shape = info.shape as number[];
     const size = shape.reduce((a, b) => a * b, 1);
     if (end < begin || end > dataLength) fail(`${where}: data_offsets [${begin}, ${end}] lie outside the ${dataLength}-byte data section`);
-    if (end - begin !== 8 * size) fail(`${where}: data_offsets span ${end - begin} bytes but shape [${shape.join(",")}] needs ${8 * size}`);
-    entries.push({ name, shape, begin, end });
+    if (end - begin !== BYTES[dtype] * size) fail(`${where}: data_offsets span ${end - begin} bytes but shape [${shape.join(",")}] of ${dtype} needs ${BYTES[dtype] * size}`);
+    entries.push({ name, dtype, shape, begin, end });
   }
   // The reference requires the buffers to tile the data section exactly, in offset order.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -118,9 +184,10 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (cursor !== dataLength) fail(`the data section has ${dataLength} bytes but the tensors cover ${cursor}`);
   const tensors: Record<string, NDArray> = {};
   for (const e of entries) {
-    const size = (e.end - e.begin) / 8;
+    const width = BYTES[e.dtype];
+    const size = (e.end - e.begin) / width;
     const values = new Float64Array(size);
-    for (let i = 0; i < size; i++) values[i] = view.getFloat64(dataStart + e.begin + 8 * i, true);
+    for (let i = 0; i < size; i++) values[i] = readElement(view, e.dtype, dataStart + e.begin + width * i, e.name);
     tensors[e.name] = new NDArray(values, e.shape);
   }
   return { tensors, metadata };
@@ -140,8 +207,8 @@ function fileSystem(op: string): typeof import("node:fs") {
 }
 
 /** Writes arrays to a safetensors file (Node.js only). */
-export function saveSafetensorsFile(path: string, tensors: Record<string, NDArray>, metadata?: Record<string, string>): void {
-  fileSystem("saveSafetensors").writeFileSync(path, encodeSafetensors(tensors, metadata));
+export function saveSafetensorsFile(path: string, tensors: Record<string, NDArray>, metadata?: Record<string, string>, dtype: SafetensorsWriteDtype = "F64"): void {
+  fileSystem("saveSafetensors").writeFileSync(path, encodeSafetensors(tensors, metadata, dtype));
 }
 
 /** Reads arrays from a safetensors file (Node.js only). @throws DataError on a malformed file. */

@@ -2,6 +2,7 @@ import { DataError, Tensor, linear, uniform } from "@tapegrad/autograd";
 import { ShapeError, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
+import { checkOptions, optionalBoolean } from "../options.js";
 
 /** Options of Dense. */
 export interface DenseOptions {
@@ -24,7 +25,7 @@ export class Dense extends Module {
   /** [outFeatures], or null without bias. */
   bias: Parameter | null;
 
-  /** @throws DataError when a size is not a positive integer. */
+  /** @throws DataError when a size is not a positive integer, on an unknown option, or when bias is not a boolean. */
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
@@ -34,11 +35,13 @@ export class Dense extends Module {
     for (const [name, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new DataError(`Dense: ${name} must be a positive integer, got ${v}`);
     }
+    const o = checkOptions("Dense", options, ["bias", "seed", "generator"]) as DenseOptions;
+    const bias = optionalBoolean("Dense", "bias", o.bias, true);
     const bound = 1 / Math.sqrt(inFeatures);
     // One generator for both tensors, so with a seed the bias continues the weights' stream.
-    const random = { generator: pickGenerator(options) };
+    const random = { generator: pickGenerator(o) };
     this.weight = new Parameter(uniform([outFeatures, inFeatures], -bound, bound, random));
-    this.bias = options.bias === false ? null : new Parameter(uniform([outFeatures], -bound, bound, random));
+    this.bias = !bias ? null : new Parameter(uniform([outFeatures], -bound, bound, random));
   }
 
   /**

@@ -1,0 +1,151 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { DataError, ShapeError, Tensor, gradients, tensor } from "@tapegrad/autograd";
+import { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, Sequential, Dense, functional } from "../src/index.js";
+
+// Values and input gradients from torch 1.13 in float64 (losses() in scripts/torch-fixtures.py).
+interface Encoded {
+  shape: number[];
+  values: number[];
+}
+interface Case {
+  kind: "cross_entropy" | "bce" | "bce_logits" | "mse";
+  input: Encoded;
+  target: Encoded;
+  options: Record<string, number | string | Encoded>;
+  value: Encoded;
+  cotangent: Encoded;
+  grad: Encoded;
+}
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/torch-losses.json", import.meta.url), "utf8")) as { cases: Record<string, Case> };
+const decode = (e: Encoded) => tensor(Float64Array.from(e.values), { shape: e.shape });
+
+function build(c: Case) {
+  const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, typeof v === "object" ? decode(v) : v]));
+  switch (c.kind) {
+    case "cross_entropy":
+      return new CrossEntropyLoss(options);
+    case "bce":
+      return new BCELoss(options);
+    case "bce_logits":
+      return new BCEWithLogitsLoss(options);
+    case "mse":
+      return new MSELoss(options);
+  }
+}
+
+/** Largest |a − b| / max(|b|, tiny) over the elements. */
+function relativeDifference(actual: Tensor, expected: Encoded): number {
+  const a = actual.toFloat64Array();
+  expect(actual.shape).toEqual(expected.shape);
+  let worst = 0;
+  expected.values.forEach((b, i) => {
+    worst = Math.max(worst, Math.abs(a[i]! - b) / Math.max(Math.abs(b), 1e-300));
+  });
+  return worst;
+}
+
+describe("losses agree with torch 1.13 to 1e-12 relative, values and input gradients", () => {
+  let worstValue = 0;
+  let worstGrad = 0;
+  it.each(Object.entries(fixture.cases))("%s", (_name, c) => {
+    const x = decode(c.input).requiresGrad_(true);
+    const out = build(c).forward(x, decode(c.target));
+    const [grad] = gradients(out.mul(decode(c.cotangent)).sum(), [x]);
+    const dv = relativeDifference(out, c.value);
+    const dg = relativeDifference(grad!, c.grad);
+    worstValue = Math.max(worstValue, dv);
+    worstGrad = Math.max(worstGrad, dg);
+    expect(dv).toBeLessThanOrEqual(1e-12);
+    expect(dg).toBeLessThanOrEqual(1e-12);
+  });
+  it("covers every option (the report of the largest differences)", () => {
+    const kinds = new Set(Object.values(fixture.cases).flatMap((c) => Object.keys(c.options)));
+    expect([...kinds].sort()).toEqual(["ignoreIndex", "labelSmoothing", "posWeight", "reduction", "weight"]);
+    console.info(`torch-losses: max relative difference ${worstValue.toExponential(2)} (values), ${worstGrad.toExponential(2)} (gradients)`);
+  });
+});
+
+describe("loss options from PyTorch habit", () => {
+  it("snake_case keys are errors suggesting the camelCase name", () => {
+    expect(() => new CrossEntropyLoss({ label_smoothing: 0.1 } as never)).toThrow('CrossEntropyLoss: unknown option "label_smoothing"; did you mean "labelSmoothing"?');
+    expect(() => new CrossEntropyLoss({ ignore_index: 0 } as never)).toThrow('did you mean "ignoreIndex"?');
+    expect(() => new BCEWithLogitsLoss({ pos_weight: tensor([2]) } as never)).toThrow('BCEWithLogitsLoss: unknown option "pos_weight"; did you mean "posWeight"?');
+    expect(() => new MSELoss({ weight: tensor([1]) } as never)).toThrow('MSELoss: unknown option "weight"; expected one of "reduction"');
+    expect(() => new BCELoss({ reduce: "sum" } as never)).toThrow(DataError);
+    expect(() => functional.crossEntropy(tensor([[1, 2]]), [0], { label_smoothing: 0.1 } as never)).toThrow('did you mean "labelSmoothing"?');
+  });
+
+  it("values are checked: reduction, labelSmoothing in [0, 1], integer ignoreIndex", () => {
+    expect(() => new MSELoss({ reduction: "avg" } as never)).toThrow("MSELoss: reduction must be 'mean', 'sum' or 'none', got \"avg\"");
+    expect(() => new CrossEntropyLoss({ labelSmoothing: 1.5 })).toThrow("CrossEntropyLoss: labelSmoothing must be a number in [0, 1], got 1.5");
+    expect(() => new CrossEntropyLoss({ ignoreIndex: "-100" } as never)).toThrow('CrossEntropyLoss: ignoreIndex must be an integer, got "-100"');
+  });
+
+  it("weights are buffers: in the state dict as torch's weight and pos_weight", () => {
+    const loss = new CrossEntropyLoss({ weight: [1, 2, 3] });
+    expect(Object.keys(loss.stateDict())).toEqual(["weight"]);
+    expect(Object.keys(new BCEWithLogitsLoss({ posWeight: tensor([3]) }).stateDict())).toEqual(["posWeight"]);
+    expect(Object.keys(new CrossEntropyLoss().stateDict())).toEqual([]);
+  });
+
+  it("class weights of the wrong length are a ShapeError", () => {
+    expect(() => new CrossEntropyLoss({ weight: [1, 2] }).forward(tensor([[1, 2, 3]]), [0])).toThrow(ShapeError);
+  });
+
+  it("ignoreIndex: an ignored row gets no gradient and is not counted in the mean", () => {
+    const x = tensor([[2, 0, -1], [0.5, 0.5, 3]], { requiresGrad: true });
+    const loss = new CrossEntropyLoss({ ignoreIndex: 1 }).forward(x, [0, 1]);
+    // Only row 0 counts: −log softmax(x₀)[0], not halved by the ignored row.
+    const row0 = -(2 - Math.log(Math.exp(2) + 1 + Math.exp(-1)));
+    expect(loss.item()).toBeCloseTo(row0, 14);
+    loss.backward();
+    expect((x.grad!.toArray() as number[][])[1]).toEqual([0, 0, 0]);
+  });
+
+  it("a −∞ logit of another class leaves the loss finite (no 0·∞ from the selection mask)", () => {
+    const loss = new CrossEntropyLoss().forward(tensor([[0, -Infinity, 0]]), [0]);
+    expect(loss.item()).toBeCloseTo(Math.log(2), 15);
+  });
+});
+
+describe("loss target errors say how to fix the target", () => {
+  it("[8] against [8, 1]: unsqueeze(1); the reverse: squeeze(1)", () => {
+    const probabilities = tensor(new Float64Array(8).fill(0.5), { shape: [8, 1] });
+    const labels = tensor([0, 1, 0, 1, 1, 0, 0, 1]);
+    expect(() => new BCELoss().forward(probabilities, labels)).toThrow(ShapeError);
+    expect(() => new BCELoss().forward(probabilities, labels)).toThrow("BCELoss: target shape [8] differs from input shape [8,1]; reshape the target with unsqueeze(1) to [8,1]");
+    expect(() => new MSELoss().forward(labels, probabilities)).toThrow("reshape the target with squeeze(1) to [8]");
+    expect(() => new BCEWithLogitsLoss().forward(probabilities, labels)).toThrow("unsqueeze(1)");
+    expect(() => new MSELoss().forward(tensor([[1, 2, 3, 4]]), tensor([[1, 2], [3, 4]]))).toThrow("reshape the target with reshape([1,4])");
+  });
+
+  it("BCELoss on values outside [0, 1] points at BCEWithLogitsLoss", () => {
+    expect(() => new BCELoss().forward(tensor([0.2, 2.5]), [0, 1])).toThrow("BCELoss: every input must lie in [0, 1], got 2.5 at flat index 1; for logits use BCEWithLogitsLoss");
+  });
+
+  it("CrossEntropyLoss with a float target of neither form lists both forms", () => {
+    const logits = tensor([[1, 2, 3], [0, 0, 1]]);
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([[0.2, 0.8], [0.5, 0.5]]))).toThrow(
+      "CrossEntropyLoss: target shape [2,2] fits neither accepted form for logits [2,3]: class indices of shape [2] (integers in [0, 3))",
+    );
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([[0.2, 0.8], [0.5, 0.5]]))).toThrow("or class probabilities of the input's shape [2,3]");
+    expect(() => new CrossEntropyLoss().forward(logits, [0.5, 1])).toThrow(
+      "CrossEntropyLoss: target 0.5 at position 0 is not a class index in [0, 3); class probabilities need the input's shape [2,3]",
+    );
+    expect(() => new CrossEntropyLoss().forward(logits, [0, 3])).toThrow("target 3 at position 1 is not a class index in [0, 3)");
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([[0.2, 0.3, 0.5], [1, 0, 0]]))).not.toThrow();
+  });
+
+  it("probability targets refuse a non-negative ignoreIndex, as torch", () => {
+    expect(() => new CrossEntropyLoss({ ignoreIndex: 0 }).forward(tensor([[1, 2]]), tensor([[0.5, 0.5]]))).toThrow("ignoreIndex is not supported with class-probability targets");
+  });
+
+  it("a model trained with BCEWithLogitsLoss({ posWeight }) from habit runs end to end", () => {
+    const model = new Sequential(new Dense(2, 1, { seed: 0 }));
+    const loss = new BCEWithLogitsLoss({ posWeight: tensor([3]) }).forward(model.forward(tensor([[1, 2], [3, 4]])), tensor([[1], [0]]));
+    loss.backward();
+    expect(Number.isFinite(loss.item())).toBe(true);
+    expect(model.parameters().every((p) => p.grad !== null)).toBe(true);
+  });
+});
