@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Tensor, enableGrad, grad, gradients, noGrad, ones, rand, randn, tensor, valueAndGrad, vjp, zeros } from "@tapegrad/autograd";
-import { Dense, Module, ModuleDict, ModuleList, Parameter, ParameterList, Sequential, optim } from "@tapegrad/nn";
+import { CrossEntropyLoss, Dense, Module, ModuleDict, ModuleList, Parameter, ParameterList, Sequential, data, optim } from "@tapegrad/nn";
 
 // Issue 12: eight habits carried over from PyTorch that used to give a wrong result with no
 // error. Each case is written as a PyTorch user would write it; each either behaves as in
@@ -89,6 +89,42 @@ describe("3. unknown and snake_case option keys", () => {
     expect(() => ones([2, 2]).sum(1, { keep_dim: true })).toThrow(/keep_dim.*keepdim/);
     // @ts-expect-error retain_graph is PyTorch's spelling
     expect(() => tensor([1], { requiresGrad: true }).sum().backward(undefined, { retain_graph: true })).toThrow(/retain_graph.*retainGraph/);
+    const X = zeros([8, 2]);
+    const y = zeros([8, 1]);
+    // @ts-expect-error batch_size is PyTorch's spelling; it used to fall back to batches of 1
+    expect(() => new data.DataLoader({ X, y }, { batch_size: 4 })).toThrow(/batch_size.*batchSize/);
+    // @ts-expect-error label_smoothing is PyTorch's spelling
+    expect(() => new CrossEntropyLoss({ label_smoothing: 0.1 })).toThrow(/label_smoothing.*labelSmoothing/);
+  });
+
+  it("options PyTorch has are implemented, not just accepted", () => {
+    const logits = tensor([[2, 0.5, -1], [0.1, 0.2, 3]]);
+    const plain = new CrossEntropyLoss().forward(logits, [0, 2]).item();
+    const smoothed = new CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(logits, [0, 2]).item();
+    const ignored = new CrossEntropyLoss({ ignoreIndex: 2 }).forward(logits, [0, 2]).item();
+    const first = -logits.logSoftmax(1).array.get(0, 0);
+    expect(smoothed).toBeGreaterThan(plain);
+    expect(ignored).toBeCloseTo(first, 14);
+  });
+});
+
+describe("4. state is parameters plus registered buffers", () => {
+  it("a module that caches its last input does not save it, so a fresh instance loads the file", () => {
+    class Cached extends Module {
+      layer = new Dense(2, 1, { seed: 0 });
+      last: Tensor | null = null;
+      forward(x: Tensor): Tensor {
+        this.last = x;
+        return this.layer.forward(x);
+      }
+    }
+    const trained = new Cached();
+    trained.forward(tensor([[1, 2]]));
+    const state = trained.stateDict();
+    expect(Object.keys(state)).toEqual(["layer.weight", "layer.bias"]);
+    const fresh = new Cached();
+    fresh.loadStateDict(state);
+    expect(fresh.layer.weight.toArray()).toEqual(trained.layer.weight.toArray());
   });
 });
 
