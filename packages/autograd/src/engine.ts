@@ -1,4 +1,4 @@
-import { NDArray, checkBoolean, checkOptions, collectAllocations, formatShape, kernels, sameShape, type Storage } from "@tapegrad/tensor";
+import { NDArray, beginCollecting, checkBoolean, checkOptions, endCollecting, formatShape, kernels, sameShape, type Storage } from "@tapegrad/tensor";
 import { AutogradError } from "./errors.js";
 import { checkFinite, isAnomalyEnabled, withAnomalyMode, withGradMode } from "./modes.js";
 import type { GradHook, Node } from "./node.js";
@@ -145,26 +145,27 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
 
   const reuse = !createGraph && !observer;
   const owned = new Set<Storage>();
+  const born = new Set<Storage>();
   const pending = new Map<Node, Tensor>();
   const sinks = new Map<Tensor, Tensor>();
 
+  // Sums a second gradient into a pending one: in place into whichever the engine owns.
+  const sumInto = (into: Tensor, other: Tensor): boolean => {
+    if (!owned.has(into.array.storage) || into.array.storage === other.array.storage || !sameShape(into.shape, other.shape)) return false;
+    kernels.add(into.array, other.array, into.array);
+    owned.delete(other.array.storage);
+    return true;
+  };
   const sum = (previous: Tensor | undefined, g: Tensor): Tensor => {
     if (previous === undefined) return g;
-    if (reuse) {
-      for (const [into, other] of [[previous, g], [g, previous]] as const) {
-        if (owned.has(into.array.storage) && sameShape(into.shape, other.shape)) {
-          kernels.add(into.array, other.array, into.array);
-          owned.delete(other.array.storage);
-          return into;
-        }
-      }
-      owned.delete(previous.array.storage);
-      owned.delete(g.array.storage);
-      const total = previous.add(g);
-      owned.add(total.array.storage);
-      return total;
-    }
-    return previous.add(g);
+    if (!reuse) return previous.add(g);
+    if (sumInto(previous, g)) return previous;
+    if (sumInto(g, previous)) return g;
+    owned.delete(previous.array.storage);
+    owned.delete(g.array.storage);
+    const total = previous.add(g);
+    owned.add(total.array.storage);
+    return total;
   };
   const deliver = (edge: { node: Node | null; leaf: Tensor | null }, g: Tensor): void => {
     if (edge.node) pending.set(edge.node, sum(pending.get(edge.node), g));
@@ -192,41 +193,31 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         watched = true;
       }
       const ownsGrad = owned.delete(g.array.storage) && !watched && coversStorage(g);
-      const needsGrad = needed?.get(node) ?? node.edges.map((e) => e !== null);
+      // The edges this run needs: all of them, or those on a path to a requested tensor.
+      const needsGrad = needed?.get(node) ?? node.needsGrad;
       if (!needsGrad.includes(true)) {
         if (!retainGraph) node.release();
         continue;
       }
-      const born = new Set<Storage>();
-      const anomaly = isAnomalyEnabled();
-      const reducedDims: number[][] = node.edges.map(() => []);
-      const gradInputs = collectAllocations(born, () => {
-        // In anomaly mode the VJP's own ops are not checked one by one: a NaN they produce
-        // is reported below against this node, which is the op the user wrote.
-        const context = node.context(needsGrad);
-        const info = { ownsGrad };
-        const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp!(g!, context, info)) : node.spec.vjp!(g!, context, info);
-        return node.edges.map((edge, i) => {
-          let gi = raw[i] ?? null;
-          if (!edge || !needsGrad[i] || !gi) return null;
-          const shape = node.inputShapes[i]!;
-          if (!sameShape(gi.shape, shape)) {
-            reducedDims[i] = broadcastDims(gi.shape, shape);
-            gi = sumTo([gi], shape);
-          }
-          if (anomaly) checkFinite(gi.array, () => `${node.describe()}`, "backward", node.stack);
-          return gi;
-        });
-      });
+      born.clear();
+      const previousCollector = beginCollecting(born);
+      let gradInputs: (Tensor | null)[];
+      const reducedDims: number[][] = [];
+      try {
+        gradInputs = runVjp(node, g, needsGrad, ownsGrad, reducedDims);
+      } finally {
+        endCollecting(previousCollector);
+      }
       observer?.({ node, gradOutput: g, gradInputs, reducedDims });
       if (reuse) {
-        const uses = new Map<Storage, number>();
-        for (const gi of gradInputs) if (gi) uses.set(gi.array.storage, (uses.get(gi.array.storage) ?? 0) + 1);
-        for (const gi of gradInputs) {
-          const storage = gi?.array.storage;
-          if (storage && uses.get(storage) === 1 && (born.has(storage) || (ownsGrad && storage === g.array.storage)) && coversStorage(gi!)) {
-            owned.add(storage);
-          }
+        for (let i = 0; i < gradInputs.length; i++) {
+          const gi = gradInputs[i];
+          if (!gi) continue;
+          const storage = gi.array.storage;
+          // Owned: born in this VJP (or the owned g written in place) and handed on once.
+          let once = true;
+          for (let j = 0; j < gradInputs.length; j++) if (j !== i && gradInputs[j]?.array.storage === storage) once = false;
+          if (once && (born.has(storage) || (ownsGrad && storage === g.array.storage)) && coversStorage(gi)) owned.add(storage);
         }
       }
       node.edges.forEach((edge, i) => {
@@ -244,6 +235,39 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   });
   return captured;
 }
+
+/**
+ * Runs one node's VJP and returns the gradient for each input, summed back to the input's
+ * shape where broadcasting widened it (recording those dimensions in `reducedDims`).
+ */
+function runVjp(node: Node, g: Tensor, needsGrad: readonly boolean[], ownsGrad: boolean, reducedDims: number[][]): (Tensor | null)[] {
+  // In anomaly mode the VJP's own ops are not checked one by one: a NaN they produce is
+  // reported below against this node, which is the op the user wrote.
+  const anomaly = isAnomalyEnabled();
+  const context = node.context(needsGrad);
+  const info = { ownsGrad };
+  const raw = anomaly ? withAnomalyMode(false, () => node.spec.vjp!(g, context, info)) : node.spec.vjp!(g, context, info);
+  const count = node.edges.length;
+  const gradInputs = new Array<Tensor | null>(count);
+  for (let i = 0; i < count; i++) {
+    reducedDims.push(NO_DIMS);
+    let gi = raw[i] ?? null;
+    if (!node.edges[i] || !needsGrad[i] || !gi) {
+      gradInputs[i] = null;
+      continue;
+    }
+    const shape = node.inputShapes[i]!;
+    if (!sameShape(gi.shape, shape)) {
+      reducedDims[i] = broadcastDims(gi.shape, shape);
+      gi = sumTo([gi], shape);
+    }
+    if (anomaly) checkFinite(gi.array, () => `${node.describe()}`, "backward", node.stack);
+    gradInputs[i] = gi;
+  }
+  return gradInputs;
+}
+
+const NO_DIMS: number[] = [];
 
 /**
  * Adds one backward's gradient into a leaf's `.grad`, as PyTorch's AccumulateGrad: the

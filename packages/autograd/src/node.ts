@@ -37,6 +37,8 @@ export interface Edge {
   readonly leaf: Tensor | null;
 }
 
+const NOTHING: readonly number[] = [];
+
 /** A tensor hook: sees the gradient of a tensor and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
@@ -53,6 +55,7 @@ export class Node {
   readonly outputShape: readonly number[];
   /** Where the op was called from, recorded in anomaly mode. */
   readonly stack: string | undefined;
+
   /** Hooks registered on the output tensor, run on its summed gradient before the VJP. */
   hooks: GradHook[] | null = null;
   /** The output tensor when it called `retainGrad()`; weak, so retaining pins no memory. */
@@ -72,17 +75,30 @@ export class Node {
     readonly needsGrad: readonly boolean[],
     kept: unknown,
   ) {
-    this.edges = inputs.map((t, i) => (needsGrad[i] ? { node: t.gradFn, leaf: t.gradFn === null ? t : null } : null));
-    this.inputShapes = inputs.map((t) => t.shape);
-    this.outputShape = output.shape;
+    const n = inputs.length;
+    const edges = new Array<Edge | null>(n);
+    const inputShapes = new Array<readonly number[]>(n);
+    const savedInputs = new Array<Tensor | undefined>(n);
+    const savedVersions = new Array<number>(n);
     const saves = spec.save ? spec.save(needsGrad, params) : { inputs: inputs.map((_, i) => i), output: true };
-    const saved = new Set(saves.inputs ?? []);
-    this.savedInputs = inputs.map((t, i) => (saved.has(i) ? t : undefined));
-    this.savedVersions = this.savedInputs.map((t) => t?.version ?? 0);
+    const savedPositions = saves.inputs ?? NOTHING;
+    for (let i = 0; i < n; i++) {
+      const t = inputs[i]!;
+      edges[i] = needsGrad[i] ? { node: t.gradFn, leaf: t.gradFn === null ? t : null } : null;
+      inputShapes[i] = t.shape;
+      const kept = savedPositions.includes(i);
+      savedInputs[i] = kept ? t : undefined;
+      savedVersions[i] = kept ? t.version : 0;
+    }
+    this.edges = edges;
+    this.inputShapes = inputShapes;
+    this.outputShape = output.shape;
+    this.savedInputs = savedInputs;
+    this.savedVersions = savedVersions;
     this.savedOutput = saves.output ? output : undefined;
     this.outputVersion = output.version;
     this.kept = kept;
-    this.savesAnything = saved.size > 0 || saves.output === true || kept !== undefined;
+    this.savesAnything = savedPositions.length > 0 || saves.output === true || kept !== undefined;
     this.stack = isAnomalyEnabled() ? new Error().stack?.split("\n").slice(3).join("\n") : undefined;
   }
 
@@ -124,24 +140,37 @@ export class Node {
 
   /** The VJP's view of what was saved; needsGrad narrowed to the edges this backward needs. */
   context(needsGrad: readonly boolean[]): VjpContext<unknown> {
-    const output = this.savedOutput;
-    const name = this.name;
-    return {
-      inputs: this.savedInputs ?? [],
-      get output(): Tensor {
-        if (output === undefined) throw new AutogradError(`${name}: its VJP read the output, which the op does not declare in save`);
-        return output;
-      },
-      params: this.params,
-      needsGrad,
-      inputShapes: this.inputShapes,
-      outputShape: this.outputShape,
-      kept: this.kept,
-    };
+    return new SavedContext(this, this.savedInputs ?? [], this.savedOutput, needsGrad, this.kept);
   }
 
   /** Describes the node for error messages: `mul([3,4], [4])`. */
   describe(): string {
     return `${this.name}(${this.inputShapes.map(formatShape).join(", ")})`;
+  }
+}
+
+// A class rather than an object literal with a getter: the literal made fresh closures on
+// every VJP call, and V8 then promoted them by the thousand into the old space (a full
+// collection every few hundred backward passes on a small network).
+class SavedContext implements VjpContext<unknown> {
+  readonly params: unknown;
+  readonly inputShapes: readonly (readonly number[])[];
+  readonly outputShape: readonly number[];
+
+  constructor(
+    private readonly node: Node,
+    readonly inputs: readonly (Tensor | undefined)[],
+    private readonly savedOutput: Tensor | undefined,
+    readonly needsGrad: readonly boolean[],
+    readonly kept: unknown,
+  ) {
+    this.params = node.params;
+    this.inputShapes = node.inputShapes;
+    this.outputShape = node.outputShape;
+  }
+
+  get output(): Tensor {
+    if (this.savedOutput === undefined) throw new AutogradError(`${this.node.name}: its VJP read the output, which the op does not declare in save`);
+    return this.savedOutput;
   }
 }

@@ -67,16 +67,42 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   if (registry.has(spec.name)) throw new Error(`defineOp: an op named ${JSON.stringify(spec.name)} exists already`);
   registry.set(spec.name, spec as OpSpec<unknown>);
   const nondifferentiable = spec.nondifferentiable ?? [];
+  const differentiable = spec.vjp !== null;
+  // Plain loops: an op call is the unit of overhead on small networks, where the arrays are
+  // small enough that closures and intermediate arrays show up in the step time.
   const op = (inputs: readonly Tensor[], params: P, out?: NDArray): Tensor => {
-    const recording = spec.vjp !== null && isGradEnabled() && inputs.some((t, i) => t.requiresGrad && !nondifferentiable.includes(i));
-    let kept: unknown;
-    const context: ForwardContext = { out, recording, keep: (values) => void (kept = values) };
-    const output = new Tensor(spec.forward(inputs.map((t) => t.array), params, context));
+    const n = inputs.length;
+    const arrays = new Array<NDArray>(n);
+    let recording = false;
+    const grad = differentiable && isGradEnabled();
+    for (let i = 0; i < n; i++) {
+      const t = inputs[i]!;
+      arrays[i] = t.array;
+      if (grad && t.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i))) recording = true;
+    }
+    const context = new Forwarding(out, recording);
+    const output = new Tensor(spec.forward(arrays, params, context));
     if (isAnomalyEnabled()) checkFinite(output.array, () => `${spec.name}(${inputs.map((t) => formatShape(t.shape)).join(", ")})`, "forward");
     if (!recording) return output;
-    const needsGrad = inputs.map((t, i) => t.requiresGrad && !nondifferentiable.includes(i));
-    output.attach(new Node(spec as OpSpec<unknown>, inputs, output, params, needsGrad, kept));
+    const needsGrad = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) needsGrad[i] = inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i));
+    output.attach(new Node(spec as OpSpec<unknown>, inputs, output, params, needsGrad, context.kept));
     return output;
   };
   return Object.assign(op, { spec });
+}
+
+// A class, not an object literal with a closure: one per op call, so it must stay cheap
+// for the young generation (see SavedContext in node.ts).
+class Forwarding implements ForwardContext {
+  kept: unknown = undefined;
+
+  constructor(
+    readonly out: NDArray | undefined,
+    readonly recording: boolean,
+  ) {}
+
+  keep(values: unknown): void {
+    this.kept = values;
+  }
 }

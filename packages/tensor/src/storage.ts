@@ -42,11 +42,25 @@ export function allocate(length: number): Storage {
  * each see their own). Returns fn's result.
  */
 export function collectAllocations<T>(born: Set<Storage>, fn: () => T): T {
-  const previous = collector;
-  collector = born;
+  const previous = beginCollecting(born);
   try {
     return fn();
   } finally {
-    collector = previous;
+    endCollecting(previous);
   }
+}
+
+/**
+ * Starts adding every Storage that `allocate` makes to `born`, for hot loops that cannot
+ * afford a closure; returns what `endCollecting` must restore (call it in a finally).
+ */
+export function beginCollecting(born: Set<Storage>): Set<Storage> | null {
+  const previous = collector;
+  collector = born;
+  return previous;
+}
+
+/** Restores the collector that `beginCollecting` replaced. */
+export function endCollecting(previous: Set<Storage> | null): void {
+  collector = previous;
 }
