@@ -179,7 +179,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (!g) continue;
       pending.delete(node);
       let watched = false;
-      if (node.hooks) {
+      if (node.hooks && node.hooks.length > 0) {
         g = runHooks(node.hooks, g, node.describe());
         watched = true;
       }
@@ -209,17 +209,7 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
         endCollecting(previousCollector);
       }
       observer?.({ node, gradOutput: g, gradInputs, reducedDims });
-      if (reuse) {
-        for (let i = 0; i < gradInputs.length; i++) {
-          const gi = gradInputs[i];
-          if (!gi) continue;
-          const storage = gi.array.storage;
-          // Owned: born in this VJP (or the owned g written in place) and handed on once.
-          let once = true;
-          for (let j = 0; j < gradInputs.length; j++) if (j !== i && gradInputs[j]?.array.storage === storage) once = false;
-          if (once && (born.has(storage) || (ownsGrad && storage === g.array.storage)) && coversStorage(gi)) owned.add(storage);
-        }
-      }
+      if (reuse) claimOwnership(gradInputs, born, ownsGrad ? g.array.storage : null, owned);
       node.edges.forEach((edge, i) => {
         const gi = gradInputs[i];
         if (edge && gi) deliver(edge, gi);
@@ -227,13 +217,30 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
       if (!retainGraph) node.release();
     }
     for (let [leaf, g] of sinks) {
-      const hooks = leaf.leafHooks;
+      const hooks = leaf.leafHooks !== null && leaf.leafHooks.length > 0 ? leaf.leafHooks : null;
       if (hooks) g = runHooks(hooks, g, `a leaf of shape ${formatShape(leaf.shape)}`);
       if (requested) captured.set(leaf, g);
       else accumulateGrad(leaf, g, reuse && !hooks && owned.has(g.array.storage) && coversStorage(g), createGraph);
     }
   });
   return captured;
+}
+
+/**
+ * Adds to `owned` the storage of each VJP result that nobody else can hold: born during the
+ * VJP (or the owned incoming gradient, written in place), covering all of its memory, and
+ * handed on once.
+ */
+function claimOwnership(gradInputs: readonly (Tensor | null)[], born: ReadonlySet<Storage>, ownedIncoming: Storage | null, owned: Set<Storage>): void {
+  for (let i = 0; i < gradInputs.length; i++) {
+    const gi = gradInputs[i];
+    if (!gi) continue;
+    const storage = gi.array.storage;
+    if (!born.has(storage) && storage !== ownedIncoming) continue;
+    let once = true;
+    for (let j = 0; j < gradInputs.length; j++) if (j !== i && gradInputs[j]?.array.storage === storage) once = false;
+    if (once && coversStorage(gi)) owned.add(storage);
+  }
 }
 
 /**

@@ -11,6 +11,14 @@ export interface Saves {
   readonly output?: boolean;
 }
 
+/**
+ * The saves of a product of two inputs (mul, matmul, linear's x and W), where each input's
+ * gradient reads the other: input 1 is kept when input 0 needs a gradient, and vice versa.
+ */
+export function savesOther([needs0, needs1]: readonly boolean[]): Saves {
+  return { inputs: needs0 && needs1 ? [0, 1] : needs0 ? [1] : needs1 ? [0] : [] };
+}
+
 /** What an op's forward may use besides its inputs and parameters. */
 export interface ForwardContext {
   /**
@@ -73,20 +81,21 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   const op = (inputs: readonly Tensor[], params: P, out?: NDArray): Tensor => {
     const n = inputs.length;
     const arrays = new Array<NDArray>(n);
+    const needsGrad = differentiable && isGradEnabled() ? new Array<boolean>(n) : null;
     let recording = false;
-    const grad = differentiable && isGradEnabled();
     for (let i = 0; i < n; i++) {
       const t = inputs[i]!;
       arrays[i] = t.array;
-      if (grad && t.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i))) recording = true;
+      if (needsGrad === null) continue;
+      const needs = t.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i));
+      needsGrad[i] = needs;
+      recording ||= needs;
     }
     const context = new Forwarding(out, recording);
     const output = new Tensor(spec.forward(arrays, params, context));
     if (isAnomalyEnabled()) checkFinite(output.array, () => `${spec.name}(${inputs.map((t) => formatShape(t.shape)).join(", ")})`, "forward");
     if (!recording) return output;
-    const needsGrad = new Array<boolean>(n);
-    for (let i = 0; i < n; i++) needsGrad[i] = inputs[i]!.requiresGrad && (nondifferentiable.length === 0 || !nondifferentiable.includes(i));
-    output.attach(new Node(spec as OpSpec<unknown>, inputs, output, params, needsGrad, context.kept));
+    output.attach(new Node(spec as OpSpec<unknown>, inputs, output, params, needsGrad!, context.kept));
     return output;
   };
   return Object.assign(op, { spec });

@@ -149,6 +149,17 @@ describe("gradients written into their incoming gradient", () => {
     expect(kept[0]!.toArray()).toEqual(before);
   });
 
+  it("is offered again once the hook that watched the gradient is removed", () => {
+    const g = new Generator(5);
+    const w = new Tensor(g.normalArray([3, 4]), { requiresGrad: true });
+    const x = new Tensor(g.normalArray([2, 4]), { requiresGrad: true });
+    seen.length = 0;
+    const y = s(x);
+    y.registerHook(() => undefined).remove();
+    linear(y, w).sum().backward();
+    expect(seen).toEqual([true]);
+  });
+
   it("takes a leaf's first gradient without copying it, and adds later ones in place", () => {
     const g = new Generator(4);
     const w = new Tensor(g.normalArray([3, 4]), { requiresGrad: true });

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { NDArray, shapeFromArgs, type ShapeArgs } from "./ndarray.js";
-export { Storage, allocate, beginCollecting, collectAllocations, endCollecting } from "./storage.js";
+export { Storage, allocate, beginCollecting, endCollecting } from "./storage.js";
 export { checkOptions, checkBoolean, optionalNumber, suggestName } from "./options.js";
 export { TapegradError, ShapeError, DataError, formatShape } from "./errors.js";
 export {

@@ -38,19 +38,6 @@ export function allocate(length: number): Storage {
 }
 
 /**
- * Runs `fn` and adds to `born` every Storage that `allocate` made meanwhile (nested calls
- * each see their own). Returns fn's result.
- */
-export function collectAllocations<T>(born: Set<Storage>, fn: () => T): T {
-  const previous = beginCollecting(born);
-  try {
-    return fn();
-  } finally {
-    endCollecting(previous);
-  }
-}
-
-/**
  * Starts adding every Storage that `allocate` makes to `born`, for hot loops that cannot
  * afford a closure; returns what `endCollecting` must restore (call it in a finally).
  */

@@ -1,5 +1,5 @@
 import { DataError, NDArray, kernels } from "@tapegrad/tensor";
-import { defineOp } from "../op.js";
+import { defineOp, savesOther } from "../op.js";
 import { Tensor } from "../tensor.js";
 import { constant, toTensor, type Operand } from "./operand.js";
 
@@ -28,7 +28,7 @@ export const sub = defineOp({
 export const mul = defineOp({
   name: "mul",
   rule: "∂a = g·b, ∂b = g·a",
-  save: ([needsA, needsB]) => ({ inputs: [...(needsB ? [0] : []), ...(needsA ? [1] : [])] }),
+  save: savesOther,
   forward: ([a, b]) => kernels.mul(a!, b!),
   vjp: (g, { inputs: [a, b], needsGrad }) => [needsGrad[0] ? g.mul(b!) : null, needsGrad[1] ? g.mul(a!) : null],
 });

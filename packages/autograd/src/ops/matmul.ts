@@ -1,5 +1,5 @@
 import { kernels, sizeOf } from "@tapegrad/tensor";
-import { defineOp } from "../op.js";
+import { defineOp, savesOther } from "../op.js";
 import { Tensor } from "../tensor.js";
 import { toTensor } from "./operand.js";
 
@@ -11,7 +11,7 @@ import { toTensor } from "./operand.js";
 export const matmul = defineOp({
   name: "matmul",
   rule: "∂A = G·Bᵀ, ∂B = Aᵀ·G",
-  save: ([needsA, needsB]) => ({ inputs: [...(needsB ? [0] : []), ...(needsA ? [1] : [])] }),
+  save: savesOther,
   forward: ([a, b]) => kernels.matmul(a!, b!),
   vjp: (g, { inputs: [a, b], inputShapes: [shapeA, shapeB], needsGrad }) => {
     const vectorA = shapeA!.length === 1;
@@ -34,7 +34,7 @@ export const matmul = defineOp({
 export const linearOp = defineOp({
   name: "linear",
   rule: "∂x = G·W, ∂W = Gᵀ·x, ∂b = Σ_rows G",
-  save: ([needsX, needsW]) => ({ inputs: [...(needsW ? [0] : []), ...(needsX ? [1] : [])] }),
+  save: savesOther,
   forward: ([x, w, b]) => kernels.linear(x!, w!, b),
   vjp: (g, { inputs: [x, w], inputShapes: [, shapeW], needsGrad }) => {
     const [out, features] = shapeW as [number, number];

@@ -2,6 +2,7 @@ import { ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
 import { advance, coalesce } from "./strided.js";
+import { checkOut } from "./out.js";
 import { binaryLoop, compiledLoopsEnabled, unaryLoop, type BinaryLoop } from "./compile.js";
 
 /** A function of one float64 value. */
@@ -122,9 +123,7 @@ export function elementwiseKernels(): readonly ElementwiseKernel[] {
 
 /** The values of `out` checked to hold a result of `shape`, as a Float64Array to write. */
 function outValues(op: string, out: NDArray, shape: readonly number[]): Float64Array {
-  if (!out.isContiguous() || !sameShape(out.shape, shape)) {
-    throw new ShapeError(`${op}: out must be contiguous with the result's shape ${formatShape(shape)}, got ${formatShape(out.shape)}${out.isContiguous() ? "" : " (not contiguous)"}`);
-  }
+  checkOut(op, out, shape);
   return out.offset === 0 && out.data.length === out.size ? out.data : out.data.subarray(out.offset, out.offset + out.size);
 }
 

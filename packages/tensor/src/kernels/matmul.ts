@@ -1,5 +1,6 @@
 import { ShapeError, formatShape } from "../errors.js";
-import { broadcastShapes, broadcastStrides, sameShape, sizeOf } from "../layout.js";
+import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
+import { checkOut } from "./out.js";
 import { NDArray } from "../ndarray.js";
 import { gemmWasm } from "./fastgemm/wasm.js";
 import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
@@ -103,7 +104,7 @@ export function matmul(a: NDArray, b: NDArray, out?: NDArray): NDArray {
   const shape = [...batch];
   if (a.ndim > 1) shape.push(m);
   if (b.ndim > 1) shape.push(n);
-  const result = out === undefined ? NDArray.empty(shape) : checkOut("matmul", out, shape, a, b);
+  const result = out === undefined ? NDArray.empty(shape) : gemmOut("matmul", out, shape, a, b);
   const c = result.data;
   const aStrides = broadcastStrides(a2.shape, a2.strides, [...batch, m, k]);
   const bStrides = broadcastStrides(b2.shape, b2.strides, [...batch, k, n]);
@@ -146,7 +147,7 @@ export function linear(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArra
   const rows = sizeOf(x.shape.slice(0, -1));
   const x2 = x.reshape([rows, inFeatures]);
   const shape = [...x.shape.slice(0, -1), outFeatures];
-  const result = out === undefined ? NDArray.empty(shape) : checkOut("linear", out, shape, x, weight, ...(bias ? [bias] : []));
+  const result = out === undefined ? NDArray.empty(shape) : gemmOut("linear", out, shape, x, weight, ...(bias ? [bias] : []));
   const left = { data: x2.data, offset: x2.offset, rowStride: x2.strides[0]!, colStride: x2.strides[1]! };
   // Wᵀ: swapping W's strides reads it transposed.
   const right = { data: weight.data, offset: weight.offset, rowStride: weight.strides[1]!, colStride: weight.strides[0]! };
@@ -155,10 +156,8 @@ export function linear(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArra
 }
 
 /** `out` checked to take a GEMM's result: contiguous, of `shape`, apart from every operand it reads. */
-function checkOut(op: string, out: NDArray, shape: readonly number[], ...operands: NDArray[]): NDArray {
-  if (!out.isContiguous() || !sameShape(out.shape, shape)) {
-    throw new ShapeError(`${op}: out must be contiguous with the result's shape ${formatShape(shape)}, got ${formatShape(out.shape)}${out.isContiguous() ? "" : " (not contiguous)"}`);
-  }
+function gemmOut(op: string, out: NDArray, shape: readonly number[], ...operands: NDArray[]): NDArray {
+  checkOut(op, out, shape);
   if (operands.some((x) => x.storage === out.storage)) throw new ShapeError(`${op}: out must not share memory with an operand, which the product still reads`);
   return out;
 }
