@@ -369,6 +369,43 @@ def check_tapegrad_safetensors():
     print(f"tapegrad F32 file: load_state_dict ok, output matches to {difference:.1e}, bytes identical to the Python writer")
 
 
+def op_cases(family):
+    """Values and gradients of the ops in scripts/torch_op_cases/<family>.py. Each case is
+    `name: (fn, inputs)` or `(fn, inputs, {"grad": False})`; fn returns a tensor or a
+    list of tensors (split, sort's values and indices). Gradients are those of
+    Σ_k sum(out_k · w_k) for seeded cotangents w_k, stored with the case. Every case is
+    seeded from its own name, so adding a case leaves the others' numbers unchanged."""
+    import importlib.util
+    import zlib
+
+    import sys
+
+    sys.path.insert(0, str(root / "scripts/torch_op_cases"))
+    spec = importlib.util.spec_from_file_location(family, root / "scripts/torch_op_cases" / f"{family}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = {}
+    for name, case in module.CASES.items():
+        fn, specs, options = (case + ({},))[:3]
+        torch.manual_seed(zlib.crc32(name.encode()))
+        inputs = [s.make() for s in specs]
+        result = fn(*inputs)
+        outputs = list(result) if isinstance(result, (list, tuple)) else [result]
+        grads = None
+        differentiable = [x for x in inputs if x.requires_grad]
+        cotangents = [torch.randn(o.shape) if o.is_floating_point() else None for o in outputs]
+        if options.get("grad", True) and differentiable:
+            total = sum((o * w).sum() for o, w in zip(outputs, cotangents) if w is not None and o.requires_grad)
+            grads = [as_list(g.reshape(-1)) for g in torch.autograd.grad(total, differentiable, allow_unused=False)]
+        out[name] = {
+            "inputs": [{"kind": s.kind, "shape": list(x.shape), "values": as_list(x.reshape(-1).to(torch.float64))} for s, x in zip(specs, inputs)],
+            "outputs": [{"shape": list(o.shape), "values": as_list(o.reshape(-1).to(torch.float64))} for o in outputs],
+            "cotangents": [None if w is None else as_list(w.reshape(-1)) for w in cotangents],
+            "grads": grads,
+        }
+    return out
+
+
 # Each fixture file is written only when named (all of them without arguments): the
 # older files' last bits came from another build of torch and must not be regenerated.
 import sys
@@ -382,7 +419,11 @@ targets = {
     "check-tapegrad-safetensors": check_tapegrad_safetensors,
     "losses": lambda: (root / "packages/nn/test/fixtures/torch-losses.json").write_text(json.dumps({"meta": meta, "cases": losses()}, indent=1)),
 }
+for family in sorted(p.stem for p in (root / "scripts/torch_op_cases").glob("*.py") if p.stem != "inputs"):
+    targets[f"ops-{family}"] = (lambda f: lambda: (root / f"packages/autograd/test/fixtures/torch-ops-{f}.json").write_text(json.dumps({"meta": meta, "cases": op_cases(f)}, indent=1)))(family)
 # The check needs the file tapegrad wrote (committed); it runs only when named.
-for name in sys.argv[1:] or [n for n in targets if n != "check-tapegrad-safetensors"]:
+# `ops` names every ops-<family> target at once.
+names = [n for a in sys.argv[1:] for n in ([t for t in targets if t.startswith("ops-")] if a == "ops" else [a])]
+for name in names or [n for n in targets if n != "check-tapegrad-safetensors"]:
     targets[name]()
     print("wrote", name, "with torch", torch.__version__)

@@ -14,6 +14,11 @@ export type { ReduceMethods, KeepdimArg } from "./ops/reduce.js";
 export type { CompareMethods } from "./ops/compare.js";
 export type { ShapeMethods } from "./ops/shape.js";
 export type { InPlaceMethods } from "./ops/inplace.js";
+export type { IndexingMethods } from "./ops/indexing.js";
+export type { SortingMethods } from "./ops/sorting.js";
+export type { StatisticsMethods } from "./ops/statistics.js";
+export type { ActivationMethods } from "./ops/activations.js";
+export type { SplitMethods } from "./ops/split.js";
 export {
   tensor,
   zeros,
@@ -51,3 +56,13 @@ export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryCrossEntropyBac
 export { reluBackward, sigmoidBackward, tanhBackward } from "./ops/unary.js";
 export { backwardHook, type BackwardHookParams } from "./ops/hook.js";
 export type { Operand } from "./ops/operand.js";
+// Free functions (torch.gather, torch.sin, …), one module per op family.
+export * from "./functions/indexing.js";
+// (indexing above, reductions below: each family adds exports only in its own module)
+export * from "./functions/reductions.js";
+// —
+export * from "./functions/elementwise.js";
+// —
+export * from "./functions/shape.js";
+// —
+export * from "./functions/creation.js";

@@ -9,6 +9,11 @@ import type { MatmulMethods } from "./ops/matmul.js";
 import type { ReduceMethods } from "./ops/reduce.js";
 import type { ShapeMethods } from "./ops/shape.js";
 import type { UnaryMethods } from "./ops/unary.js";
+import type { IndexingMethods } from "./ops/indexing.js";
+import type { SortingMethods } from "./ops/sorting.js";
+import type { StatisticsMethods } from "./ops/statistics.js";
+import type { ActivationMethods } from "./ops/activations.js";
+import type { SplitMethods } from "./ops/split.js";
 
 /** Options accepted by every tensor factory. */
 export interface TensorOptions {
@@ -19,7 +24,19 @@ export interface TensorOptions {
 // The op methods (add, sum, reshape, …) are declared here and installed on the prototype
 // by their families in ops/, beside the ops they call: this file imports no op, so there
 // is no import cycle to evaluate in the wrong order, and `gather` sits beside its VJP.
-export interface Tensor extends ArithmeticMethods, UnaryMethods, MatmulMethods, ReduceMethods, CompareMethods, ShapeMethods, InPlaceMethods {}
+export interface Tensor
+  extends ArithmeticMethods,
+    UnaryMethods,
+    MatmulMethods,
+    ReduceMethods,
+    CompareMethods,
+    ShapeMethods,
+    InPlaceMethods,
+    IndexingMethods,
+    SortingMethods,
+    StatisticsMethods,
+    ActivationMethods,
+    SplitMethods {}
 
 /**
  * An n-dimensional float64 array that records the ops applied to it. Leaves created with

@@ -7,3 +7,8 @@ import "./reduce.js";
 import "./compare.js";
 import "./shape.js";
 import "./inplace.js";
+import "./indexing.js";
+import "./sorting.js";
+import "./statistics.js";
+import "./activations.js";
+import "./split.js";

@@ -6,3 +6,7 @@ export * from "./softmax.js";
 export * from "./loss.js";
 export { coalesce, copyStrided, writeStrided, type StridedView } from "./strided.js";
 export { setCompiledLoops, compiledLoopsEnabled } from "./compile.js";
+export * from "./indexing.js";
+export * from "./sort.js";
+export * from "./statistics.js";
+export * from "./activations.js";

@@ -1,0 +1,2 @@
+// Free functions of the creation ops, as PyTorch has them (torch.gather(x, dim, index)), so code ports line by line.
+export {};

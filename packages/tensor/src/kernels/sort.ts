@@ -1,0 +1,2 @@
+// Kernels of the sort ops (filled in by the ops issue).
+export {};
