@@ -1,10 +1,2 @@
-import { defineConfig } from "tsup";
-
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-});
+// One build for every package: see tsup.shared.ts at the repository root.
+export { default } from "../../tsup.shared.js";

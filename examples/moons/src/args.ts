@@ -1,3 +1,4 @@
+import { parseArgs as parseCommandLine } from "node:util";
 import { defaults, presets, validate, type TrainOptions } from "./options.js";
 
 /** The result of reading the command line: options to run with, help to print, or problems. */
@@ -35,59 +36,60 @@ export function helpText(): string {
 }
 
 const numberFlags: Record<string, keyof TrainOptions> = {
-  "--samples": "samples",
-  "--noise": "noise",
-  "--factor": "factor",
-  "--test-fraction": "testFraction",
-  "--lr": "lr",
-  "--epochs": "epochs",
-  "--batch-size": "batchSize",
-  "--seed": "seed",
+  samples: "samples",
+  noise: "noise",
+  factor: "factor",
+  "test-fraction": "testFraction",
+  lr: "lr",
+  epochs: "epochs",
+  "batch-size": "batchSize",
+  seed: "seed",
 };
 const stringFlags: Record<string, keyof TrainOptions> = {
-  "--dataset": "dataset",
-  "--activation": "activation",
-  "--optimizer": "optimizer",
-  "--init": "init",
-  "--out": "out",
+  dataset: "dataset",
+  activation: "activation",
+  optimizer: "optimizer",
+  init: "init",
+  out: "out",
 };
+const flags = Object.fromEntries(
+  [...Object.keys(numberFlags), ...Object.keys(stringFlags), "hidden", "preset"].map((name) => [name, { type: "string" as const }]),
+);
 
 /** Reads argv (without node and the script) into options, or help, or a list of problems. */
 export function parseArgs(argv: readonly string[]): Parsed {
-  const args = argv.flatMap((a) => (a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a]));
-  if (args.includes("--help") || args.includes("-h")) return { kind: "help", text: helpText() };
+  // Not strict, so that every problem is collected and worded here rather than the first
+  // one thrown by util.parseArgs.
+  const { tokens } = parseCommandLine({
+    args: [...argv],
+    options: { ...flags, help: { type: "boolean", short: "h" } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const problems: string[] = [];
-  let preset = "default";
-  const presetAt = args.indexOf("--preset");
-  if (presetAt >= 0) {
-    preset = args[presetAt + 1] ?? "";
-    if (!(preset in presets)) return { kind: "error", problems: [`unknown preset ${JSON.stringify(preset)} (use ${Object.keys(presets).join(", ")})`] };
+  const given: [string, string][] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") problems.push(`unexpected argument ${JSON.stringify(token.value)} (flags take the form --name value)`);
+    if (token.kind !== "option") continue;
+    if (token.name === "help") return { kind: "help", text: helpText() };
+    if (!(token.name in flags)) problems.push(`unknown flag ${token.rawName} (see --help)`);
+    // `--lr --epochs 3` would otherwise read "--epochs" as the learning rate.
+    else if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) problems.push(`${token.rawName} needs a value`);
+    else given.push([token.name, token.value]);
   }
+  const preset = given.filter(([name]) => name === "preset").pop()?.[1] ?? "default";
+  if (!(preset in presets)) return { kind: "error", problems: [`unknown preset ${JSON.stringify(preset)} (use ${Object.keys(presets).join(", ")})`] };
   const options: TrainOptions = { ...defaults, ...presets[preset]!.options };
   const record = options as unknown as Record<string, unknown>;
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i]!;
-    if (flag === "--preset") {
-      i++;
-      continue;
-    }
-    const value = args[i + 1];
-    const known = flag in numberFlags || flag in stringFlags || flag === "--hidden";
-    if (!known) {
-      problems.push(`unknown flag ${flag} (see --help)`);
-      continue;
-    }
-    if (value === undefined || value.startsWith("--")) {
-      problems.push(`${flag} needs a value`);
-      continue;
-    }
-    i++;
-    if (flag === "--hidden") options.hidden = value.split(",").map((s) => (s.trim() === "" ? Number.NaN : Number(s)));
-    else if (flag in numberFlags) {
+  for (const [name, value] of given) {
+    if (name === "preset") continue;
+    if (name === "hidden") options.hidden = value.split(",").map((s) => (s.trim() === "" ? Number.NaN : Number(s)));
+    else if (name in numberFlags) {
       const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n)) problems.push(`${flag} must be a number, got ${JSON.stringify(value)}`);
-      else record[numberFlags[flag]!] = n;
-    } else record[stringFlags[flag]!] = value;
+      if (value.trim() === "" || !Number.isFinite(n)) problems.push(`--${name} must be a number, got ${JSON.stringify(value)}`);
+      else record[numberFlags[name]!] = n;
+    } else record[stringFlags[name]!] = value;
   }
   problems.push(...validate(options));
   return problems.length > 0 ? { kind: "error", problems } : { kind: "run", options, preset };

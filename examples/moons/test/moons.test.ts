@@ -76,6 +76,9 @@ describe("moons command line", () => {
       [["--epochs", "ten"], /--epochs must be a number/],
       [["--bogus", "1"], /unknown flag --bogus/],
       [["--preset", "nope"], /unknown preset "nope"/],
+      [["--lr", "--epochs", "3"], /--lr needs a value/],
+      [["--epochs"], /--epochs needs a value/],
+      [["3"], /unexpected argument "3"/],
     ];
     for (const [argv, message] of cases) {
       const parsed = parseArgs(argv);
