@@ -114,8 +114,11 @@ export class CrossEntropyLoss extends Loss {
     this.registerBuffer("weight", bufferTensor("CrossEntropyLoss", "weight", options.weight));
   }
 
-  /** @throws ShapeError when the target fits neither form; DataError on a target that is not a class index. */
-  forward(input: Tensor, target: Tensor | number[]): Tensor {
+  /**
+   * `target` holds class indices (a number for an unbatched `[C]` input) or class probabilities.
+   * @throws ShapeError when the target fits neither form; DataError on a target that is not a class index.
+   */
+  forward(input: Tensor, target: Tensor | number[] | number): Tensor {
     return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, labelSmoothing: this.labelSmoothing, reduction: this.reduction });
   }
 }
