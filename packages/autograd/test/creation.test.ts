@@ -155,7 +155,7 @@ describe("eye, full, zeros, ones and the *Like factories", () => {
     expect(full([], -2).item()).toBe(-2);
     expect(full([0, 3], 1).shape).toEqual([0, 3]);
     expect(Number.isNaN(full([1], NaN).item())).toBe(true);
-    expect(() => full(7 as never)).toThrow("full: expected a shape (an array or sizes) before the value");
+    expect(() => (full as (...args: unknown[]) => Tensor)(7)).toThrow("full: expected a shape (an array or sizes) before the value");
     expect(() => full([2], "1" as never)).toThrow('full: expected a number after the shape, got "1"');
     expect(() => full([-1], 0)).toThrow(ShapeError);
   });
