@@ -38,6 +38,9 @@ ARANGE = {
     "0_20_0p7": (0.0, 20.0, 0.7),
     "3_3": (3.0, 3.0),
     "10_m10_m3": (10.0, -10.0, -3.0),
+    # (1.3 − 1)/0.1 rounds to 3.0000000000000004: torch's size rule gives 4 values, ending at 1.3.
+    "1_1p3_0p1": (1.0, 1.3, 0.1),
+    "m1_m1p3_m0p1": (-1.0, -1.3, -0.1),
 }
 for name, args in ARANGE.items():
     CASES[f"arange_{name}"] = ((lambda a: lambda: torch.arange(*a))(args), [], NO_GRAD)

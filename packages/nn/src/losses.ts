@@ -95,7 +95,7 @@ export class MSELoss extends Loss {
 
 /**
  * Cross-entropy of logits `[C]`, `[N, C]` or `[N, C, d1, …]` against class indices (a
- * Tensor or number[] of the input's shape without the class dimension) or class
+ * Tensor or number[] of the input's shape without the class dimension; a number for `[C]`) or class
  * probabilities (the input's shape), with torch.nn.CrossEntropyLoss's `weight` (a buffer),
  * `ignoreIndex` and `labelSmoothing`. See `functional.crossEntropy` for the exact semantics.
  */

@@ -32,6 +32,9 @@ const ARANGE: Record<string, [number, number?, number?]> = {
   "0_20_0p7": [0, 20, 0.7],
   "3_3": [3, 3],
   "10_m10_m3": [10, -10, -3],
+  // (1.3 − 1)/0.1 rounds to 3.0000000000000004: torch's size rule gives 4 values, ending at 1.3.
+  "1_1p3_0p1": [1, 1.3, 0.1],
+  m1_m1p3_m0p1: [-1, -1.3, -0.1],
 };
 for (const [name, [start, end, step]] of Object.entries(ARANGE)) expressions[`arange_${name}`] = () => arange(start, end, step);
 
