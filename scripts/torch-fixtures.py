@@ -209,7 +209,9 @@ def losses():
         out = fn(x, y, **options)
         cot = torch.randn(out.shape) if out.dim() > 0 else torch.tensor(1.0)
         (grad,) = torch.autograd.grad((out * cot).sum(), [x])
-        enc = lambda v: {"shape": list(v.shape), "values": as_list(v.reshape(-1).to(torch.float64))}
+        # NaN and ±Inf (a mean over nothing) as strings: JSON has no such numbers.
+        finite = lambda x: x if math.isfinite(x) else str(x).replace("nan", "NaN").replace("inf", "Infinity")
+        enc = lambda v: {"shape": list(v.shape), "values": [finite(x) for x in as_list(v.reshape(-1).to(torch.float64))]}
         opts = {}
         for key, value in options.items():
             camel = {"ignore_index": "ignoreIndex", "label_smoothing": "labelSmoothing", "pos_weight": "posWeight"}.get(key, key)
@@ -250,6 +252,67 @@ def losses():
     # The edges: logits far beyond exp's range.
     case("ce_large_logits", "cross_entropy", torch.randn(4, 3) * 500, idx(4, 3))
     case("bce_logits_large_pos_weight", "bce_logits", torch.tensor([[-800.0, 30.0, 800.0]]), torch.tensor([[1.0, 0.0, 1.0]]), pos_weight=torch.tensor([3.0, 3.0, 3.0]))
+
+    # Issue 20: every target form × reduction × option, and the edges PyTorch's own tests
+    # visit (empty batch, one element, all targets ignored). Seeded on its own, after the
+    # cases above, so their numbers stay as they were.
+    torch.manual_seed(20)
+    w6 = torch.rand(6) + 0.5
+    for reduction in ["mean", "sum", "none"]:
+        r = reduction
+        # Unbatched [C] with a 0-d class index.
+        case(f"ce_unbatched_plain_{r}", "cross_entropy", torch.randn(6), torch.tensor(4), reduction=r)
+        case(f"ce_unbatched_weight_{r}", "cross_entropy", torch.randn(6), torch.tensor(1), weight=w6, reduction=r)
+        case(f"ce_unbatched_smooth_{r}", "cross_entropy", torch.randn(6), torch.tensor(0), label_smoothing=0.3, reduction=r)
+        case(f"ce_unbatched_ignored_{r}", "cross_entropy", torch.randn(6), torch.tensor(2), ignore_index=2, weight=w6, label_smoothing=0.1, reduction=r)
+        case(f"ce_unbatched_probs_weight_smooth_{r}", "cross_entropy", torch.randn(6), probs(6), weight=w6, label_smoothing=0.2, reduction=r)
+        # [N, C, T] logits against [N, T] indices (a sequence model's per-step classes).
+        seq = torch.randint(0, 6, (3, 4))
+        seq_ignored = seq.clone()
+        seq_ignored[0, 0] = -100
+        seq_ignored[2, 3] = -100
+        seq_own_ignore = seq.clone()
+        seq_own_ignore[1, :2] = 5
+        case(f"ce_seq_plain_{r}", "cross_entropy", torch.randn(3, 6, 4), seq, reduction=r)
+        case(f"ce_seq_weight_{r}", "cross_entropy", torch.randn(3, 6, 4), seq, weight=w6, reduction=r)
+        case(f"ce_seq_ignore_{r}", "cross_entropy", torch.randn(3, 6, 4), seq_ignored, reduction=r)
+        case(f"ce_seq_smooth_{r}", "cross_entropy", torch.randn(3, 6, 4), seq, label_smoothing=0.25, reduction=r)
+        case(f"ce_seq_weight_smooth_{r}", "cross_entropy", torch.randn(3, 6, 4), seq, weight=w6, label_smoothing=0.25, reduction=r)
+        case(f"ce_seq_weight_ignore_smooth_{r}", "cross_entropy", torch.randn(3, 6, 4), seq_own_ignore, weight=w6, ignore_index=5, label_smoothing=0.1, reduction=r)
+        # [N, C, T] probabilities.
+        case(f"ce_seq_probs_{r}", "cross_entropy", torch.randn(3, 6, 4), probs(3, 6, 4), reduction=r)
+        case(f"ce_seq_probs_weight_{r}", "cross_entropy", torch.randn(3, 6, 4), probs(3, 6, 4), weight=w6, reduction=r)
+        case(f"ce_seq_probs_smooth_{r}", "cross_entropy", torch.randn(3, 6, 4), probs(3, 6, 4), label_smoothing=0.3, reduction=r)
+        case(f"ce_seq_probs_weight_smooth_{r}", "cross_entropy", torch.randn(3, 6, 4), probs(3, 6, 4), weight=w6, label_smoothing=0.3, reduction=r)
+        # [N, C] forms not above: weight with smoothing, probabilities with one option each,
+        # probabilities that do not sum to 1 (torch does not normalize them), smoothing 1.
+        t7 = torch.randint(0, 6, (7,))
+        case(f"ce_weight_smooth_{r}", "cross_entropy", torch.randn(7, 6), t7, weight=w6, label_smoothing=0.2, reduction=r)
+        case(f"ce_probs_smooth_{r}", "cross_entropy", torch.randn(7, 6), probs(7, 6), label_smoothing=0.2, reduction=r)
+        case(f"ce_probs_weight_{r}", "cross_entropy", torch.randn(7, 6), probs(7, 6), weight=w6, reduction=r)
+        case(f"ce_probs_unnormalized_{r}", "cross_entropy", torch.randn(7, 6), torch.rand(7, 6) * 3, reduction=r)
+        case(f"ce_smooth_one_{r}", "cross_entropy", torch.randn(7, 6), t7, weight=w6, label_smoothing=1.0, reduction=r)
+        case(f"ce_one_class_{r}", "cross_entropy", torch.randn(4, 1), torch.zeros(4, dtype=torch.long), label_smoothing=0.1, reduction=r)
+        # [N, C, d1, d2] probabilities.
+        case(f"ce_4d_probs_weight_smooth_{r}", "cross_entropy", torch.randn(2, 6, 2, 3), probs(2, 6, 2, 3), weight=w6, label_smoothing=0.1, reduction=r)
+        # Empty batches (a mean over nothing is NaN) and every target ignored.
+        case(f"ce_empty_{r}", "cross_entropy", torch.randn(0, 6), torch.zeros(0, dtype=torch.long), weight=w6, label_smoothing=0.1, reduction=r)
+        case(f"ce_empty_probs_{r}", "cross_entropy", torch.randn(0, 6), torch.zeros(0, 6), reduction=r)
+        case(f"ce_seq_empty_{r}", "cross_entropy", torch.randn(2, 6, 0), torch.zeros(2, 0, dtype=torch.long), reduction=r)
+        case(f"ce_all_ignored_{r}", "cross_entropy", torch.randn(3, 6), torch.full((3,), -100), reduction=r)
+        case(f"ce_all_ignored_weight_smooth_{r}", "cross_entropy", torch.randn(3, 6), torch.full((3,), 1), ignore_index=1, weight=w6, label_smoothing=0.2, reduction=r)
+        # BCE, BCE with logits and MSE: 0-d, empty, higher rank, one option at a time.
+        p0 = torch.rand(()) * 0.98 + 0.01
+        case(f"bce_scalar_{r}", "bce", p0, torch.tensor(1.0), reduction=r)
+        case(f"bce_empty_{r}", "bce", torch.rand(0, 3), torch.rand(0, 3), reduction=r)
+        case(f"bce_3d_weight_{r}", "bce", torch.rand(2, 3, 4) * 0.98 + 0.01, torch.rand(2, 3, 4), weight=torch.rand(3, 1) + 0.5, reduction=r)
+        case(f"bce_logits_scalar_{r}", "bce_logits", torch.randn(()), torch.tensor(0.0), pos_weight=torch.tensor(2.5), reduction=r)
+        case(f"bce_logits_empty_{r}", "bce_logits", torch.randn(0, 3), torch.rand(0, 3), pos_weight=torch.rand(3) + 0.5, reduction=r)
+        case(f"bce_logits_weight_{r}", "bce_logits", torch.randn(5, 3) * 3, (torch.rand(5, 3) > 0.5).to(torch.float64), weight=torch.rand(3) + 0.5, reduction=r)
+        case(f"bce_logits_3d_pos_weight_{r}", "bce_logits", torch.randn(2, 3, 4) * 3, torch.rand(2, 3, 4), pos_weight=torch.rand(4) * 3, reduction=r)
+        case(f"mse_scalar_{r}", "mse", torch.randn(()), torch.randn(()), reduction=r)
+        case(f"mse_empty_{r}", "mse", torch.randn(2, 0), torch.randn(2, 0), reduction=r)
+        case(f"mse_3d_{r}", "mse", torch.randn(2, 3, 4), torch.randn(2, 3, 4), reduction=r)
     return cases
 
 

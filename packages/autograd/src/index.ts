@@ -32,9 +32,19 @@ export {
   rand,
   randn,
   uniform,
+  randLike,
+  randnLike,
+  fullLike,
+  randint,
+  randperm,
+  multinomial,
   type TensorDataOptions,
   type RandomTensorOptions,
+  type RandomIndexOptions,
+  type MultinomialOptions,
   type ShapeAndOptions,
+  type FullArgs,
+  type UniformArgs,
 } from "./creation.js";
 export { cat, stack } from "./ops/join.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./modes.js";

@@ -132,7 +132,7 @@ function classLayout(input: Tensor, op: string): { classDim: number; classes: nu
  * Cross-entropy of logits against class indices or class probabilities, as
  * torch.nn.functional.cross_entropy (torch 1.13): logits `[C]`, `[N, C]` or
  * `[N, C, d1, …]`; targets either class indices of the input's shape without the class
- * dimension (`[]`, `[N]`, `[N, d1, …]`, as a Tensor or number[]), or probabilities of the
+ * dimension (`[]`, `[N]`, `[N, d1, …]`, as a Tensor, a number[], or a number for `[C]`), or probabilities of the
  * input's own shape. With class indices, `ignoreIndex` targets count for nothing and a
  * weighted mean divides by the summed weights of the counted targets; label smoothing
  * mixes in −logSoftmax summed over the classes (weighted by class), divided by C, averaged
@@ -143,13 +143,14 @@ function classLayout(input: Tensor, op: string): { classDim: number; classes: nu
  *   DataError when a class index is not an integer in [0, C), on an invalid option, or
  *   ignoreIndex ≥ 0 with probability targets.
  */
-export function crossEntropy(input: Tensor, targets: Tensor | number[], options: Reduction | CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, targets: Tensor | number[] | number, options: Reduction | CrossEntropyOptions = {}): Tensor {
   const op = "CrossEntropyLoss";
   const o = crossEntropySettings(op, options);
   const { ignoreIndex, labelSmoothing: smoothing } = o;
   const { classDim, classes, inner, indexShape } = classLayout(input, op);
-  const t = asTensor(targets, op, "target");
-  const weight = weightTensor(o.weight, op, "weight", [classes]);
+  // A bare number is the class index of an unbatched input, as torch's 0-d target.
+  const t = typeof targets === "number" ? tensor(targets) : asTensor(targets, op, "target");
+  const weight = o.weight === undefined || o.weight === null ? null : asTensor(o.weight, op, "weight").detach();
   if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
     throw new ShapeError(`${op}: weight must hold one value per class, [${classes}], got ${formatShape(weight.shape)}`);
   }

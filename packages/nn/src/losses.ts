@@ -95,7 +95,7 @@ export class MSELoss extends Loss {
 
 /**
  * Cross-entropy of logits `[C]`, `[N, C]` or `[N, C, d1, …]` against class indices (a
- * Tensor or number[] of the input's shape without the class dimension) or class
+ * Tensor or number[] of the input's shape without the class dimension; a number for `[C]`) or class
  * probabilities (the input's shape), with torch.nn.CrossEntropyLoss's `weight` (a buffer),
  * `ignoreIndex` and `labelSmoothing`. See `functional.crossEntropy` for the exact semantics.
  */
@@ -114,8 +114,11 @@ export class CrossEntropyLoss extends Loss {
     this.registerBuffer("weight", bufferTensor("CrossEntropyLoss", "weight", options.weight));
   }
 
-  /** @throws ShapeError when the target fits neither form; DataError on a target that is not a class index. */
-  forward(input: Tensor, target: Tensor | number[]): Tensor {
+  /**
+   * `target` holds class indices (a number for an unbatched `[C]` input) or class probabilities.
+   * @throws ShapeError when the target fits neither form; DataError on a target that is not a class index.
+   */
+  forward(input: Tensor, target: Tensor | number[] | number): Tensor {
     return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, labelSmoothing: this.labelSmoothing, reduction: this.reduction });
   }
 }

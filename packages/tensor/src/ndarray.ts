@@ -158,8 +158,8 @@ export class NDArray {
   }
 
   /**
-   * Values start, start+step, … up to but excluding end, as numpy.arange.
-   * @throws DataError when step is 0 or any argument is not finite.
+   * Values start, start+step, … up to but excluding end, as torch.arange: ceil((end − start)/step) values.
+   * @throws DataError when step is 0 or points away from end (as PyTorch), or any argument is not finite.
    */
   static arange(start: number, end?: number, step = 1): NDArray {
     if (end === undefined) [start, end] = [0, start];
@@ -167,6 +167,9 @@ export class NDArray {
       if (typeof v !== "number" || !Number.isFinite(v)) throw new DataError(`arange: ${name} must be a finite number, got ${describe(v)}`);
     }
     if (step === 0) throw new DataError("arange: step must not be 0");
+    if ((step > 0 && end < start) || (step < 0 && end > start)) {
+      throw new DataError(`arange: step ${step} points away from end: no values lead from ${start} to ${end}`);
+    }
     const count = Math.max(0, Math.ceil((end - start) / step));
     const dims = checkShape([count], "arange");
     const data = new Float64Array(dims[0]!);
@@ -183,9 +186,10 @@ export class NDArray {
     const dims = checkShape([count], "linspace");
     const data = new Float64Array(count);
     const step = count > 1 ? (end - start) / (count - 1) : 0;
-    // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
+    // Fill from both ends, as PyTorch does, so the last value is exactly `end`; one point is `start`.
     const half = Math.floor(count / 2);
     for (let i = 0; i < count; i++) data[i] = i < half ? start + step * i : end - step * (count - 1 - i);
+    if (count === 1) data[0] = start;
     return new NDArray(data, dims);
   }
 

@@ -1,5 +1,5 @@
 import seedrandom from "seedrandom";
-import { DataError } from "./errors.js";
+import { DataError, ShapeError, formatShape } from "./errors.js";
 import { checkShape, describe, sizeOf } from "./layout.js";
 import { NDArray } from "./ndarray.js";
 
@@ -86,6 +86,108 @@ export class Generator {
     return new NDArray(data, dims);
   }
 
+  /**
+   * An array of integers in [low, high), as float64 (one uniform number each).
+   * @throws DataError unless low < high are safe integers; ShapeError on an invalid shape.
+   */
+  integers(shape: readonly number[], low: number, high: number): NDArray {
+    const dims = checkShape(shape, "integers");
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low || !Number.isSafeInteger(high - low)) {
+      throw new DataError(`integers: expected safe integers low < high, got ${describe(low)} and ${describe(high)}`);
+    }
+    const data = new Float64Array(sizeOf(dims));
+    const width = high - low;
+    // u·width can round up to width itself when width is large; the last integer takes that case.
+    for (let i = 0; i < data.length; i++) data[i] = low + Math.min(Math.floor(this.random() * width), width - 1);
+    return new NDArray(data, dims);
+  }
+
+  /**
+   * Class indices drawn from each row of nonnegative weights (`[C]` or `[R, C]`, not
+   * necessarily normalized), as torch.multinomial: `[numSamples]` or `[R, numSamples]`.
+   * With replacement each draw inverts the row's cumulative weights at one uniform number
+   * (so a zero weight is never drawn); without, each class gets an exponential clock
+   * E/w (E ~ Exp(1)) and the `numSamples` earliest win, in order, which is the law of
+   * drawing one class at a time and removing it. Uses C uniform numbers per row without
+   * replacement and numSamples with it.
+   * @throws ShapeError unless weights are 1-D or 2-D; DataError on a negative, NaN or
+   *   infinite weight, a row without positive weight, a numSamples that is not a positive
+   *   integer, or (without replacement) more samples than a row has positive weights.
+   */
+  multinomial(weights: NDArray, numSamples: number, replacement = false): NDArray {
+    const op = "multinomial";
+    if (weights.ndim !== 1 && weights.ndim !== 2) {
+      throw new ShapeError(`${op}: expected weights of shape [C] or [R, C], got ${formatShape(weights.shape)}`);
+    }
+    if (!Number.isInteger(numSamples) || numSamples <= 0) {
+      throw new DataError(`${op}: numSamples must be a positive integer, got ${describe(numSamples)}`);
+    }
+    const rows = weights.ndim === 2 ? weights.shape[0]! : 1;
+    const classes = weights.shape[weights.ndim - 1]!;
+    const w = weights.values();
+    // Every row is checked before the first draw, so a bad row costs no random numbers.
+    for (let r = 0; r < rows; r++) {
+      let positive = 0;
+      for (let k = 0; k < classes; k++) {
+        const v = w[r * classes + k]!;
+        if (!(v >= 0 && v < Infinity)) {
+          const at = weights.ndim === 2 ? `[${r}, ${k}]` : `[${k}]`;
+          throw new DataError(`${op}: weights must be finite and nonnegative, got ${v} at position ${at}`);
+        }
+        if (v > 0) positive++;
+      }
+      const row = weights.ndim === 2 ? `row ${r} of weights ${formatShape(weights.shape)}` : `weights ${formatShape(weights.shape)}`;
+      if (positive === 0) throw new DataError(`${op}: ${row}: no positive weight to draw from`);
+      if (!replacement && numSamples > positive) {
+        throw new DataError(`${op}: cannot draw ${numSamples} samples without replacement from ${row}: only ${positive} weights are positive`);
+      }
+    }
+    const out = new Float64Array(rows * numSamples);
+    const cumulative = new Float64Array(classes);
+    const keys = new Float64Array(classes);
+    for (let r = 0; r < rows; r++) {
+      const base = r * classes;
+      if (replacement) {
+        // Scaled by the largest weight so that the running sum cannot overflow.
+        let largest = 0;
+        for (let k = 0; k < classes; k++) largest = Math.max(largest, w[base + k]!);
+        let total = 0;
+        let last = 0;
+        for (let k = 0; k < classes; k++) {
+          total += w[base + k]! / largest;
+          cumulative[k] = total;
+          if (w[base + k]! > 0) last = k;
+        }
+        for (let s = 0; s < numSamples; s++) {
+          const target = this.random() * total;
+          // The first class whose cumulative weight exceeds the target; rounding can leave none, then the last positive class.
+          let lo = 0;
+          let hi = classes;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (cumulative[mid]! > target) hi = mid;
+            else lo = mid + 1;
+          }
+          out[r * numSamples + s] = lo < classes ? lo : last;
+        }
+      } else {
+        const order: number[] = [];
+        for (let k = 0; k < classes; k++) {
+          // E = −log(1 − u) ~ Exp(1); zero weights draw too, so the stream does not depend on the weights.
+          const clock = -Math.log1p(-this.random());
+          const v = w[base + k]!;
+          if (v > 0) {
+            keys[k] = clock / v;
+            order.push(k);
+          }
+        }
+        order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+        for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = order[s]!;
+      }
+    }
+    return new NDArray(out, weights.ndim === 2 ? [rows, numSamples] : [numSamples]);
+  }
+
   /** An array of normal numbers with the given mean and standard deviation. */
   normalArray(shape: readonly number[], mean = 0, std = 1): NDArray {
     const dims = checkShape(shape, "normal");
@@ -109,10 +211,18 @@ export interface RandomOptions {
   generator?: Generator;
 }
 
-/** The generator that options select. */
-export function pickGenerator(options: RandomOptions = {}): Generator {
-  if (options.generator !== undefined) return options.generator;
-  if (options.seed !== undefined) return new Generator(options.seed);
+/**
+ * The generator that options select.
+ * @throws DataError when both a seed and a generator are given (which one wins would be a
+ *   silent guess), or when `generator` is not a Generator.
+ */
+export function pickGenerator(options: RandomOptions = {}, op = "random"): Generator {
+  if (options.generator !== undefined) {
+    if (options.seed !== undefined) throw new DataError(`${op}: give either a seed or a generator, not both`);
+    if (!(options.generator instanceof Generator)) throw new DataError(`${op}: generator must be a Generator, got ${describe(options.generator)}`);
+    return options.generator;
+  }
+  if (options.seed !== undefined) return new Generator(checkSeed(options.seed, op));
   return defaultGenerator;
 }
 
