@@ -125,6 +125,7 @@ export interface SplitMethods {
   /**
    * A copy with the order of elements reversed along each of `dims` (a number or an array,
    * negative counting from the end), as torch.flip.
+   * @throws DataError when no dims are given.
    * @throws ShapeError for an out-of-range or repeated dimension.
    */
   flip(...dims: ShapeArgs): Tensor;
@@ -174,6 +175,8 @@ Tensor.prototype.repeat = function (this: Tensor, ...args: ShapeArgs): Tensor {
 };
 
 Tensor.prototype.flip = function (this: Tensor, ...args: ShapeArgs): Tensor {
+  // As in PyTorch, dims are required; an empty array is a plain copy.
+  if (args.length === 0) throw new DataError("flip: dims are required (a dimension, several, or an array; [] flips nothing)");
   const dims = shapeFromArgs(args);
   if (!Array.isArray(dims)) throw new ShapeError(`flip: dims must be a number or an array of numbers, got ${typeof dims}`);
   return flip([this], flipDims(dims, this));
