@@ -1,4 +1,4 @@
-import { DataError, kernels } from "@tapegrad/tensor";
+import { DataError, NDArray, kernels } from "@tapegrad/tensor";
 import { Tensor } from "../tensor.js";
 import { defineOp, type Op } from "../op.js";
 import { constant } from "./operand.js";
@@ -60,6 +60,61 @@ export const abs = defineOp({
   forward: ([x]) => kernels.abs(x!),
   vjp: (g, { inputs: [x] }) => [g.mul(constant(kernels.sign(x!.array)))],
 });
+
+/** eˣ − 1, accurate for small x. */
+export const expm1 = defineOp({
+  name: "expm1",
+  rule: "∂x = g·(y + 1)  (y = eˣ − 1)",
+  save: output,
+  forward: ([x]) => kernels.expm1(x!),
+  vjp: (g, { output }) => [g.mul(output.add(1))],
+});
+
+/** 1/x */
+export const reciprocal = defineOp({
+  name: "reciprocal",
+  rule: "∂x = −g·y²  (y = 1/x)",
+  save: output,
+  forward: ([x]) => kernels.reciprocal(x!),
+  vjp: (g, { output }) => [g.mul(output.mul(output)).neg()],
+});
+
+/** 1/√x */
+export const rsqrt = defineOp({
+  name: "rsqrt",
+  rule: "∂x = −½·g·y³  (y = 1/√x)",
+  save: output,
+  forward: ([x]) => kernels.rsqrt(x!),
+  vjp: (g, { output }) => [g.mul(output.pow(3)).mul(-0.5)],
+});
+
+/** erf x = 2/√π ∫₀ˣ e^(−t²) dt */
+export const erf = defineOp({
+  name: "erf",
+  rule: "∂x = g·(2/√π)·e^(−x²)",
+  save: input,
+  forward: ([x]) => kernels.erf(x!),
+  vjp: (g, { inputs: [x] }) => [g.mul(x!.mul(x!).neg().exp().mul(2 / Math.sqrt(Math.PI)))],
+});
+
+/** sign x ∈ {−1, 0, 1} (0 for NaN); its gradient is zero everywhere, as in PyTorch. */
+export const sign = defineOp({
+  name: "sign",
+  rule: "∂x = 0",
+  save: nothing,
+  forward: ([x]) => kernels.sign(x!),
+  // Zeros rather than g·0, so an infinite g does not become NaN.
+  vjp: (_, { inputShapes }) => [constant(NDArray.zeros(inputShapes[0]!))],
+});
+
+// Rounding is piecewise constant: no derivative, so the output never requires grad.
+
+/** ⌊x⌋ (no gradient) */
+export const floor = defineOp({ name: "floor", rule: "no gradient: ⌊x⌋ is piecewise constant", forward: ([x]) => kernels.floor(x!), vjp: null });
+/** ⌈x⌉ (no gradient) */
+export const ceil = defineOp({ name: "ceil", rule: "no gradient: ⌈x⌉ is piecewise constant", forward: ([x]) => kernels.ceil(x!), vjp: null });
+/** x rounded to the nearest integer, ties to even (no gradient) */
+export const round = defineOp({ name: "round", rule: "no gradient: rounding is piecewise constant", forward: ([x]) => kernels.round(x!), vjp: null });
 
 // Backward formulas that run as one kernel are ops of their own (PyTorch's *_backward):
 // a plain and a recorded backward run the same kernel, so they agree by construction, and
@@ -186,8 +241,24 @@ export interface UnaryMethods {
   sin(): Tensor;
   /** Cosine. */
   cos(): Tensor;
-  /** x². */
+  /** x², as x.pow(2) (PyTorch's square is pow(x, 2) too). */
   square(): Tensor;
+  /** eˣ − 1, accurate near 0. */
+  expm1(): Tensor;
+  /** 1/x. */
+  reciprocal(): Tensor;
+  /** 1/√x. */
+  rsqrt(): Tensor;
+  /** The error function 2/√π ∫₀ˣ e^(−t²) dt, accurate to about an ulp. */
+  erf(): Tensor;
+  /** −1, 0 or 1 by the sign of each element (0 for NaN); the gradient is zero. */
+  sign(): Tensor;
+  /** Largest integer ≤ x; no gradient. */
+  floor(): Tensor;
+  /** Smallest integer ≥ x; no gradient. */
+  ceil(): Tensor;
+  /** Nearest integer, ties to even (2.5 → 2), as torch.round; no gradient. */
+  round(): Tensor;
   /**
    * Clamps into [min, max]; either bound may be omitted (undefined).
    * @throws DataError when both are omitted or a bound is not a number.
@@ -241,6 +312,38 @@ Tensor.prototype.cos = function (this: Tensor): Tensor {
 
 Tensor.prototype.square = function (this: Tensor): Tensor {
   return this.pow(2);
+};
+
+Tensor.prototype.expm1 = function (this: Tensor): Tensor {
+  return expm1([this], undefined);
+};
+
+Tensor.prototype.reciprocal = function (this: Tensor): Tensor {
+  return reciprocal([this], undefined);
+};
+
+Tensor.prototype.rsqrt = function (this: Tensor): Tensor {
+  return rsqrt([this], undefined);
+};
+
+Tensor.prototype.erf = function (this: Tensor): Tensor {
+  return erf([this], undefined);
+};
+
+Tensor.prototype.sign = function (this: Tensor): Tensor {
+  return sign([this], undefined);
+};
+
+Tensor.prototype.floor = function (this: Tensor): Tensor {
+  return floor([this], undefined);
+};
+
+Tensor.prototype.ceil = function (this: Tensor): Tensor {
+  return ceil([this], undefined);
+};
+
+Tensor.prototype.round = function (this: Tensor): Tensor {
+  return round([this], undefined);
 };
 
 Tensor.prototype.clamp = function (this: Tensor, min?: number, max?: number): Tensor {
