@@ -1,7 +1,8 @@
-import { NDArray, formatShape, kernels, sameShape } from "@tapegrad/tensor";
+import { DataError, NDArray, ShapeError, formatShape, kernels, normalizeDim, sameShape } from "@tapegrad/tensor";
 import { AutogradError } from "../errors.js";
 import { isGradEnabled } from "../modes.js";
 import { Tensor } from "../tensor.js";
+import { checkTensor } from "./indexing.js";
 import { toTensor, type Operand } from "./operand.js";
 
 // In-place writes are not ops: the tape cannot record them, so they are refused while a
@@ -24,6 +25,24 @@ export interface InPlaceMethods {
   fill_(value: number): this;
   /** In place: sets every element to 0. Returns this. */
   zero_(): this;
+  /**
+   * In place, as torch.Tensor.index_copy_: copies the rows of src into the rows a 1-D (or
+   * 0-d) index picks along `dim` (src is `[a, k, b]` for this `[a, n, b]` and `[k]`
+   * indices); with repeated indices the last row wins. Checks everything before writing
+   * anything. Returns this.
+   * @throws AutogradError on a tensor that requires grad while grad mode is on, or a
+   * broadcast view; ShapeError for mismatched shapes; DataError for an index that is not an
+   * integer in [0, n).
+   */
+  indexCopy_(dim: number, index: Tensor, src: Tensor): this;
+  /**
+   * In place, as torch.Tensor.masked_fill_: value where the 0/1 mask (which broadcasts to
+   * this tensor's shape) is 1. Checks the mask before writing anything. Returns this.
+   * @throws AutogradError on a tensor that requires grad while grad mode is on, or a
+   * broadcast view; DataError when the mask holds anything but 0 and 1; ShapeError when it
+   * does not broadcast to this tensor's shape.
+   */
+  maskedFill_(mask: Tensor, value: number | Tensor): this;
 }
 
 /**
@@ -80,4 +99,24 @@ Tensor.prototype.fill_ = function <T extends Tensor>(this: T, value: number): T 
 
 Tensor.prototype.zero_ = function <T extends Tensor>(this: T): T {
   return this.fill_(0);
+};
+
+Tensor.prototype.indexCopy_ = function <T extends Tensor>(this: T, dim: number, index: Tensor, src: Tensor): T {
+  checkInPlace(this, "indexCopy_");
+  const i = checkTensor("indexCopy_", "index", index);
+  const source = checkTensor("indexCopy_", "src", src);
+  kernels.indexCopyInto(this.array, normalizeDim(dim, this.ndim, "indexCopy_"), i.array, source.array);
+  this.bumpVersion();
+  return this;
+};
+
+Tensor.prototype.maskedFill_ = function <T extends Tensor>(this: T, mask: Tensor, value: number | Tensor): T {
+  checkInPlace(this, "maskedFill_");
+  const m = checkTensor("maskedFill_", "mask", mask);
+  if (value instanceof Tensor && value.ndim !== 0) throw new ShapeError(`maskedFill_: a tensor value must be 0-d, got shape ${formatShape(value.shape)}`);
+  const fill = value instanceof Tensor ? value.item() : value;
+  if (typeof fill !== "number") throw new DataError(`maskedFill_: value must be a number or a 0-d Tensor, got ${fill === null ? "null" : typeof fill}`);
+  kernels.maskedFillInto(this.array, m.array, fill);
+  this.bumpVersion();
+  return this;
 };
