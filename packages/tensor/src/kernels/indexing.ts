@@ -87,6 +87,8 @@ class Rows {
   private readonly kind: 0 | 1 | 2;
   private readonly stride: number;
   private readonly offsets: Int32Array | null;
+  /** True when each row is one run of adjacent elements (or a single element). */
+  readonly contiguous: boolean;
 
   constructor(
     shape: readonly number[],
@@ -98,6 +100,7 @@ class Rows {
     this.kind = n === 0 ? 0 : n === 1 ? 1 : 2;
     this.stride = n === 1 ? merged.strides[0]![0]! : 0;
     this.offsets = null;
+    this.contiguous = n === 0 || (n === 1 && this.stride === 1);
     if (n > 1) {
       const st = merged.strides[0]!;
       const table = new Int32Array(length);
@@ -197,6 +200,15 @@ export function indexSelect(x: NDArray, dim: number, index: NDArray): NDArray {
   const stride = x.ndim === 0 ? 0 : x.strides[d]!;
   const starts = outerOffsets(x, d, outer);
   const rows = innerRows(x, d, inner);
+  if (rows.contiguous && outer === 1) {
+    // The embedding lookup: whole rows of a contiguous [V, D] table.
+    const base = starts[0]!;
+    for (let j = 0, w = 0; j < k; j++, w += inner) {
+      const p = base + idx[j]! * stride;
+      for (let c = 0; c < inner; c++) out[w + c] = src[p + c]!;
+    }
+    return result;
+  }
   for (let o = 0, w = 0; o < outer; o++) {
     const base = starts[o]!;
     for (let j = 0; j < k; j++, w += inner) rows.copy(src, base + idx[j]! * stride, out, w);
