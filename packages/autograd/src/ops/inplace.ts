@@ -90,7 +90,9 @@ Tensor.prototype.div_ = function <T extends Tensor>(this: T, other: Operand): T 
 
 Tensor.prototype.copy_ = function <T extends Tensor>(this: T, other: Operand): T {
   const o = toTensor(other, "copy_").array;
-  return writeInPlace(this, "copy_", o.broadcastTo(this.shape));
+  // A source sharing this memory (x.narrow(0, 1, n).copy_(x.narrow(0, 0, n))) is read whole before
+  // anything is written; PyTorch refuses a partial overlap instead.
+  return writeInPlace(this, "copy_", (o.storage === this.array.storage ? o.clone() : o).broadcastTo(this.shape));
 };
 
 Tensor.prototype.fill_ = function <T extends Tensor>(this: T, value: number): T {
