@@ -30,16 +30,16 @@ export interface InPlaceMethods {
    * 0-d) index picks along `dim` (src is `[a, k, b]` for this `[a, n, b]` and `[k]`
    * indices); with repeated indices the last row wins. Checks everything before writing
    * anything. Returns this.
-   * @throws AutogradError on a tensor that requires grad while grad mode is on, or a
-   * broadcast view; ShapeError for mismatched shapes; DataError for an index that is not an
+   * @throws AutogradError on a tensor (or a src) that requires grad while grad mode is on,
+   * or a broadcast view; ShapeError for mismatched shapes; DataError for an index that is not an
    * integer in [0, n).
    */
   indexCopy_(dim: number, index: Tensor, src: Tensor): this;
   /**
    * In place, as torch.Tensor.masked_fill_: value where the 0/1 mask (which broadcasts to
    * this tensor's shape) is 1. Checks the mask before writing anything. Returns this.
-   * @throws AutogradError on a tensor that requires grad while grad mode is on, or a
-   * broadcast view; DataError when the mask holds anything but 0 and 1; ShapeError when it
+   * @throws AutogradError on a tensor (or a tensor value) that requires grad while grad mode
+   * is on, or a broadcast view; DataError when the mask holds anything but 0 and 1; ShapeError when it
    * does not broadcast to this tensor's shape.
    */
   maskedFill_(mask: Tensor, value: number | Tensor): this;
@@ -60,6 +60,13 @@ function checkInPlace<T extends Tensor>(t: T, op: string): void {
   }
 }
 
+
+/** A source that needs a gradient would lose it silently: the tape does not see in-place writes. */
+function refuseRecordedSource(source: Tensor, op: string, name: string): void {
+  if (isGradEnabled() && source.requiresGrad) {
+    throw new AutogradError(`${op}: ${name} requires grad, but an in-place write is not recorded; use the out-of-place op or detach() it`);
+  }
+}
 
 function writeInPlace<T extends Tensor>(t: T, op: string, values: NDArray): T {
   checkInPlace(t, op);
@@ -107,6 +114,7 @@ Tensor.prototype.indexCopy_ = function <T extends Tensor>(this: T, dim: number, 
   checkInPlace(this, "indexCopy_");
   const i = checkTensor("indexCopy_", "index", index);
   const source = checkTensor("indexCopy_", "src", src);
+  refuseRecordedSource(source, "indexCopy_", "src");
   kernels.indexCopyInto(this.array, normalizeDim(dim, this.ndim, "indexCopy_"), i.array, source.array);
   this.bumpVersion();
   return this;
@@ -116,6 +124,7 @@ Tensor.prototype.maskedFill_ = function <T extends Tensor>(this: T, mask: Tensor
   checkInPlace(this, "maskedFill_");
   const m = checkTensor("maskedFill_", "mask", mask);
   if (value instanceof Tensor && value.ndim !== 0) throw new ShapeError(`maskedFill_: a tensor value must be 0-d, got shape ${formatShape(value.shape)}`);
+  if (value instanceof Tensor) refuseRecordedSource(value, "maskedFill_", "value");
   const fill = value instanceof Tensor ? value.item() : value;
   if (typeof fill !== "number") throw new DataError(`maskedFill_: value must be a number or a 0-d Tensor, got ${fill === null ? "null" : typeof fill}`);
   kernels.maskedFillInto(this.array, m.array, fill);
