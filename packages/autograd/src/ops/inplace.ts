@@ -1,7 +1,8 @@
-import { NDArray, formatShape, kernels, sameShape } from "@tapegrad/tensor";
+import { DataError, NDArray, ShapeError, formatShape, kernels, normalizeDim, sameShape } from "@tapegrad/tensor";
 import { AutogradError } from "../errors.js";
 import { isGradEnabled } from "../modes.js";
 import { Tensor } from "../tensor.js";
+import { checkTensor } from "./indexing.js";
 import { toTensor, type Operand } from "./operand.js";
 
 // In-place writes are not ops: the tape cannot record them, so they are refused while a
@@ -24,6 +25,24 @@ export interface InPlaceMethods {
   fill_(value: number): this;
   /** In place: sets every element to 0. Returns this. */
   zero_(): this;
+  /**
+   * In place, as torch.Tensor.index_copy_: copies the rows of src into the rows a 1-D (or
+   * 0-d) index picks along `dim` (src is `[a, k, b]` for this `[a, n, b]` and `[k]`
+   * indices); with repeated indices the last row wins. Checks everything before writing
+   * anything. Returns this.
+   * @throws AutogradError on a tensor (or a src) that requires grad while grad mode is on,
+   * or a broadcast view; ShapeError for mismatched shapes; DataError for an index that is not an
+   * integer in [0, n).
+   */
+  indexCopy_(dim: number, index: Tensor, src: Tensor): this;
+  /**
+   * In place, as torch.Tensor.masked_fill_: value where the 0/1 mask (which broadcasts to
+   * this tensor's shape) is 1. Checks the mask before writing anything. Returns this.
+   * @throws AutogradError on a tensor (or a tensor value) that requires grad while grad mode
+   * is on, or a broadcast view; DataError when the mask holds anything but 0 and 1; ShapeError when it
+   * does not broadcast to this tensor's shape.
+   */
+  maskedFill_(mask: Tensor, value: number | Tensor): this;
 }
 
 /**
@@ -41,6 +60,13 @@ function checkInPlace<T extends Tensor>(t: T, op: string): void {
   }
 }
 
+
+/** A source that needs a gradient would lose it silently: the tape does not see in-place writes. */
+function refuseRecordedSource(source: Tensor, op: string, name: string): void {
+  if (isGradEnabled() && source.requiresGrad) {
+    throw new AutogradError(`${op}: ${name} requires grad, but an in-place write is not recorded; use the out-of-place op or detach() it`);
+  }
+}
 
 function writeInPlace<T extends Tensor>(t: T, op: string, values: NDArray): T {
   checkInPlace(t, op);
@@ -71,7 +97,9 @@ Tensor.prototype.div_ = function <T extends Tensor>(this: T, other: Operand): T 
 
 Tensor.prototype.copy_ = function <T extends Tensor>(this: T, other: Operand): T {
   const o = toTensor(other, "copy_").array;
-  return writeInPlace(this, "copy_", o.broadcastTo(this.shape));
+  // A source sharing this memory (x.narrow(0, 1, n).copy_(x.narrow(0, 0, n))) is read whole before
+  // anything is written; PyTorch refuses a partial overlap instead.
+  return writeInPlace(this, "copy_", (o.storage === this.array.storage ? o.clone() : o).broadcastTo(this.shape));
 };
 
 Tensor.prototype.fill_ = function <T extends Tensor>(this: T, value: number): T {
@@ -80,4 +108,26 @@ Tensor.prototype.fill_ = function <T extends Tensor>(this: T, value: number): T 
 
 Tensor.prototype.zero_ = function <T extends Tensor>(this: T): T {
   return this.fill_(0);
+};
+
+Tensor.prototype.indexCopy_ = function <T extends Tensor>(this: T, dim: number, index: Tensor, src: Tensor): T {
+  checkInPlace(this, "indexCopy_");
+  const i = checkTensor("indexCopy_", "index", index);
+  const source = checkTensor("indexCopy_", "src", src);
+  refuseRecordedSource(source, "indexCopy_", "src");
+  kernels.indexCopyInto(this.array, normalizeDim(dim, this.ndim, "indexCopy_"), i.array, source.array);
+  this.bumpVersion();
+  return this;
+};
+
+Tensor.prototype.maskedFill_ = function <T extends Tensor>(this: T, mask: Tensor, value: number | Tensor): T {
+  checkInPlace(this, "maskedFill_");
+  const m = checkTensor("maskedFill_", "mask", mask);
+  if (value instanceof Tensor && value.ndim !== 0) throw new ShapeError(`maskedFill_: a tensor value must be 0-d, got shape ${formatShape(value.shape)}`);
+  if (value instanceof Tensor) refuseRecordedSource(value, "maskedFill_", "value");
+  const fill = value instanceof Tensor ? value.item() : value;
+  if (typeof fill !== "number") throw new DataError(`maskedFill_: value must be a number or a 0-d Tensor, got ${fill === null ? "null" : typeof fill}`);
+  kernels.maskedFillInto(this.array, m.array, fill);
+  this.bumpVersion();
+  return this;
 };

@@ -1,4 +1,48 @@
+import type { Tensor } from "@tapegrad/autograd";
 import type { Expressions } from "./expression.js";
 
+const pair = ({ values, indices }: { values: Tensor; indices: Tensor }): Tensor[] => [values, indices];
+
 /** The indexing cases of scripts/torch_op_cases/indexing.py, op for op, under the same names. */
-export const expressions: Expressions = {};
+export const expressions: Expressions = {
+  select_negative: (x) => x.select(-1, -2).exp(),
+  select_transposed: (x) => x.t().select(0, 1).mul(3),
+  select_3d: (x) => x.select(1, 0).sin(),
+  slice_step: (x) => x.slice(1, 1, 5, 2).exp(),
+  slice_negative_clamped: (x) => x.slice(0, -100, -1, 3).mul(2),
+  slice_transposed: (x) => x.t().slice(0, 1, 100, 2).sin(),
+  slice_twice: (x) => x.slice(0, 0, 4, 2).slice(1, -2, 4, 1).tanh(),
+  index_select_rows: (x, i) => x.indexSelect(0, i!),
+  index_select_last_dim: (x, i) => x.indexSelect(-1, i!).exp(),
+  index_select_transposed: (x, i) => x.t().indexSelect(0, i!),
+  index_select_scalar_index: (x, i) => x.indexSelect(1, i!),
+  embedding_lookup: (w, i) => w.indexSelect(0, i!.reshape(-1)).reshape(2, 3, 4).tanh(),
+  gather_dim1: (x, i) => x.gather(1, i!),
+  gather_negative_dim: (x, i) => x.gather(-2, i!),
+  gather_transposed: (x, i) => x.t().gather(1, i!).exp(),
+  gather_3d: (x, i) => x.gather(1, i!),
+  cross_entropy_pick: (z, t) => z.logSoftmax(1).gather(1, t!).neg().mean(),
+  scatter_add_dim1: (a, i, b) => a.scatterAdd(1, i!, b!),
+  scatter_add_dim0: (a, i, b) => a.scatterAdd(0, i!, b!).sin(),
+  scatter_add_transposed: (a, i, b) => a.t().scatterAdd(0, i!, b!.t()),
+  scatter_add_constant_self: (a, i, b) => a.scatterAdd(-1, i!, b!).exp(),
+  masked_fill_same_shape: (x, m) => x.maskedFill(m!, 0.5),
+  masked_fill_broadcast_mask: (x, m) => x.maskedFill(m!, -2).exp(),
+  masked_fill_broadcast_self: (x, m) => x.maskedFill(m!, 1.5).mul(2),
+  masked_fill_transposed: (x, m) => x.t().maskedFill(m!, -1.5),
+  masked_fill_softmax: (x, m) => x.maskedFill(m!, -Infinity).softmax(-1),
+  sort_last: (x) => pair(x.sort()),
+  sort_ties: (x) => pair(x.sort(1, { stable: true })),
+  sort_ties_descending_dim0: (x) => pair(x.sort(0, { descending: true, stable: true })),
+  sort_long_row_ties: (x) => pair(x.sort(-1, { stable: true })),
+  sort_long_row_ties_descending: (x) => pair(x.sort(-1, { descending: true, stable: true })),
+  sort_transposed: (x) => pair(x.t().sort(-1)),
+  sort_values_only: (x) => x.sort(0).values.exp(),
+  argsort_descending: (x) => x.argsort(0, { descending: true, stable: true }),
+  topk_last: (x) => pair(x.topk(2)),
+  topk_smallest_dim0: (x) => pair(x.topk(3, 0, { largest: false })),
+  topk_transposed: (x) => pair(x.t().topk(1, 1)),
+  topk_all: (x) => pair(x.topk(5)),
+  topk_long_row: (x) => pair(x.topk(3)),
+  topk_long_row_smallest: (x) => pair(x.topk(20, -1, { largest: false })),
+};
