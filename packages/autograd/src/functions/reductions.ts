@@ -9,8 +9,6 @@ import type { VarianceOptions } from "../ops/statistics.js";
 export type { AllcloseOptions } from "../ops/compare.js";
 export type { VarianceOptions } from "../ops/statistics.js";
 
-type Dims = number | readonly number[];
-
 /** The input as a Tensor, or a DataError naming the function (torch.sum(3) is a TypeError too). */
 function input(op: string, x: unknown): Tensor {
   if (x instanceof Tensor) return x;
@@ -22,7 +20,7 @@ function input(op: string, x: unknown): Tensor {
  * Sum over `dim` (all by default), as torch.sum; see {@link Tensor.sum}.
  * @throws ShapeError on an invalid dim; DataError when x is not a Tensor.
  */
-export function sum(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function sum(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("sum", x).sum(dim, keepdim);
 }
 
@@ -30,7 +28,7 @@ export function sum(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
  * Mean over `dim` (all by default), as torch.mean; see {@link Tensor.mean}.
  * @throws ShapeError on an invalid dim; DataError when x is not a Tensor.
  */
-export function mean(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function mean(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("mean", x).mean(dim, keepdim);
 }
 
@@ -38,7 +36,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
  * Largest value over `dim` (all by default), values only, as torch.max(x) and torch.max(x, dim).values; see {@link Tensor.max}.
  * @throws ShapeError when a reduced dimension is empty or a dim is invalid; DataError when x is not a Tensor.
  */
-export function max(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function max(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("max", x).max(dim, keepdim);
 }
 
@@ -46,7 +44,7 @@ export function max(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
  * Smallest value over `dim` (all by default), values only, as torch.min(x) and torch.min(x, dim).values; see {@link Tensor.min}.
  * @throws ShapeError when a reduced dimension is empty or a dim is invalid; DataError when x is not a Tensor.
  */
-export function min(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function min(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("min", x).min(dim, keepdim);
 }
 
@@ -54,7 +52,7 @@ export function min(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
  * Largest value over `dim` (all by default), ties sharing the gradient, as torch.amax; see {@link Tensor.amax}.
  * @throws ShapeError when a reduced dimension is empty or a dim is invalid; DataError when x is not a Tensor.
  */
-export function amax(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function amax(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("amax", x).amax(dim, keepdim);
 }
 
@@ -62,7 +60,7 @@ export function amax(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
  * Smallest value over `dim` (all by default), ties sharing the gradient, as torch.amin; see {@link Tensor.amin}.
  * @throws ShapeError when a reduced dimension is empty or a dim is invalid; DataError when x is not a Tensor.
  */
-export function amin(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function amin(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("amin", x).amin(dim, keepdim);
 }
 
@@ -86,7 +84,7 @@ export function argmin(x: Tensor, dim?: number, keepdim?: KeepdimArg): Tensor {
  * log Σ exp over `dim` (all by default), as torch.logsumexp; see {@link Tensor.logsumexp}.
  * @throws ShapeError on an invalid dim; DataError when x is not a Tensor.
  */
-export function logsumexp(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function logsumexp(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("logsumexp", x).logsumexp(dim, keepdim);
 }
 
@@ -112,7 +110,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
  * `import { var as variance }`).
  * @throws ShapeError on an invalid dim; DataError on bad options or when x is not a Tensor.
  */
-function variance(x: Tensor, dim?: Dims, options?: VarianceOptions): Tensor {
+function variance(x: Tensor, dim?: number | readonly number[], options?: VarianceOptions): Tensor {
   return input("var", x).var(dim, options);
 }
 export { variance as var };
@@ -121,7 +119,7 @@ export { variance as var };
  * Standard deviation over `dim` (all by default), as torch.std; see {@link Tensor.std}.
  * @throws ShapeError on an invalid dim; DataError on bad options or when x is not a Tensor.
  */
-export function std(x: Tensor, dim?: Dims, options?: VarianceOptions): Tensor {
+export function std(x: Tensor, dim?: number | readonly number[], options?: VarianceOptions): Tensor {
   return input("std", x).std(dim, options);
 }
 
@@ -130,7 +128,7 @@ export function std(x: Tensor, dim?: Dims, options?: VarianceOptions): Tensor {
  * torch.linalg.vector_norm; see {@link Tensor.norm}.
  * @throws DataError when p is not a number or x is not a Tensor; ShapeError on an invalid dim.
  */
-export function norm(x: Tensor, p?: number, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function norm(x: Tensor, p?: number, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("norm", x).norm(p, dim, keepdim);
 }
 
@@ -154,7 +152,7 @@ export function cumsum(x: Tensor, dim: number): Tensor {
  * 1 where some value over `dim` (all by default) is nonzero, as torch.any; see {@link Tensor.any}.
  * @throws ShapeError on an invalid dim; DataError when x is not a Tensor.
  */
-export function any(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function any(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("any", x).any(dim, keepdim);
 }
 
@@ -162,7 +160,7 @@ export function any(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
  * 1 where every value over `dim` (all by default) is nonzero, as torch.all; see {@link Tensor.all}.
  * @throws ShapeError on an invalid dim; DataError when x is not a Tensor.
  */
-export function all(x: Tensor, dim?: Dims, keepdim?: KeepdimArg): Tensor {
+export function all(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
   return input("all", x).all(dim, keepdim);
 }
 
