@@ -229,6 +229,15 @@ describe("var and std when n − correction ≤ 0 (PyTorch 1.13's values)", () =
     same(value, [0]);
     same(grad, [0, 0, 0]);
   });
+  it("equal values whose mean rounds away from them: PyTorch's tiny spread and its gradient", () => {
+    // Σ = 0.30000000000000004, so mean − 0.1 = 1.39e-17 in PyTorch as here.
+    const { value, grad } = gradOf([[0.1, 0.1, 0.1]], (x) => x.std(1));
+    same(value, [1.6996749443881478e-17]);
+    same(grad, [-0.4082482904638631, -0.4082482904638631, -0.4082482904638631]);
+    const v = gradOf([[0.1, 0.1, 0.1]], (x) => x.var(1));
+    expect(v.value[0]! / 2.8888949165808538e-34).toBeCloseTo(1, 12);
+    v.grad.forEach((g) => expect(g / -1.3877787807814457e-17).toBeCloseTo(1, 12));
+  });
   it("an empty reduction gives NaN", () => {
     same(flat(zeros([0, 3]).var(0)), [NaN, NaN, NaN]);
     same(flat(zeros([2, 0]).std(1, { correction: 0 })), [NaN, NaN]);

@@ -18,8 +18,11 @@ function unpermute(values: Float64Array, shape: readonly number[], order: readon
 
 /**
  * Variance over `dims` (all by default): Σ(x − mean)² / max(0, n − correction), as
- * torch.var. A divisor of 0 gives ∞, or NaN when the sum is 0 too (an empty reduction).
- * Welford's update keeps the mean of equal values exact, so their variance is exactly 0.
+ * torch.var. A divisor of 0 gives ∞, or NaN when the sum is 0 too; an empty reduction
+ * gives NaN. Two passes, the mean as Σx/n and then the squared deviations from it, as
+ * PyTorch computes it: equal values whose mean rounds away from them (0.1, 0.1, 0.1) give
+ * the same tiny nonzero variance as PyTorch, and the deviations std's VJP reads agree with
+ * the ones the forward summed.
  * @throws ShapeError on an invalid dimension.
  */
 export function variance(x: NDArray, dims: Dims, correction: number, keepdim = false): NDArray {
@@ -27,16 +30,16 @@ export function variance(x: NDArray, dims: Dims, correction: number, keepdim = f
   const result = NDArray.empty(outShape);
   const out = result.data;
   const divisor = Math.max(0, inner - correction);
-  for (let o = 0, p = 0; o < outer; o++) {
-    let mean = 0;
-    let m2 = 0;
-    for (let j = 0; j < inner; j++, p++) {
-      const v = values[p]!;
-      const delta = v - mean;
-      mean += delta / (j + 1);
-      m2 += delta * (v - mean);
+  for (let o = 0, p = 0; o < outer; o++, p += inner) {
+    let s = 0;
+    for (let j = 0; j < inner; j++) s += values[p + j]!;
+    const mean = s / inner;
+    let squares = 0;
+    for (let j = 0; j < inner; j++) {
+      const d = values[p + j]! - mean;
+      squares += d * d;
     }
-    out[o] = inner === 0 ? Number.NaN : m2 / divisor;
+    out[o] = inner === 0 ? Number.NaN : squares / divisor;
   }
   return result;
 }
