@@ -49,7 +49,7 @@ describe("bad input: errors name the op and the bad value, and nothing is writte
     ["max() of an empty tensor", () => zeros([0, 2]).max(), ShapeError, /^max: cannot reduce over an empty dimension of \[0,2\]/],
     ["min keepdim as a string", (t) => t.min(1, "true" as unknown as boolean), DataError, /^min: keepdim must be true or false, got "true"/],
     ["amax dim out of range", (t) => t.amax(5), ShapeError, /^amax: dimension 5 is out of range/],
-    ["amin over an empty dim", () => zeros([3, 0]).amin(-1), ShapeError, /^min: cannot reduce over an empty dimension of \[3,0\]/],
+    ["amin over an empty dim", () => zeros([3, 0]).amin(-1), ShapeError, /^amin: cannot reduce over an empty dimension of \[3,0\]/],
     ["argmin over an empty dim", () => zeros([2, 0]).argmin(1), ShapeError, /^argmin: cannot take argmin of an empty dimension in \[2,0\]/],
     ["any dim out of range", (t) => t.any(-3), ShapeError, /^any: dimension -3 is out of range/],
     ["all keepdim option misspelt", (t) => t.all(0, { keepDim: true } as never), DataError, /^all: unknown option "keepDim"; did you mean "keepdim"\?/],

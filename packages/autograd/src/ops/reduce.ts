@@ -115,7 +115,7 @@ function sharedExtreme(name: "amax" | "amin", value: typeof kernels.max) {
     name,
     rule: "∂x = expand(g)·[x = y] / #ties",
     save: () => ({ inputs: [0], output: true }),
-    forward: ([x], { dims, keepdim }) => value(x!, dims, keepdim),
+    forward: ([x], { dims, keepdim }) => value(x!, dims, keepdim, name),
     vjp: (g, { inputs: [x], output, params }) => [restoreDims(g, x!.shape, params).mul(tieShares(x!, restoreDims(output, x!.shape, params), params.dims, false))],
   });
 }

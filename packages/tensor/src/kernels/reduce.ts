@@ -139,14 +139,16 @@ function extreme(x: NDArray, dims: Dims, keepdim: boolean, op: string, larger: b
 
 /**
  * Largest value over `dims` (all by default); NaN if any value is NaN, as in PyTorch.
+ * `op` names the caller in errors (amax).
  * @throws ShapeError when a reduced dimension is empty.
  */
-export const max = (x: NDArray, dims?: Dims, keepdim = false): NDArray => extreme(x, dims, keepdim, "max", true);
+export const max = (x: NDArray, dims?: Dims, keepdim = false, op = "max"): NDArray => extreme(x, dims, keepdim, op, true);
 /**
- * Smallest value over `dims` (all by default); NaN if any value is NaN.
+ * Smallest value over `dims` (all by default); NaN if any value is NaN. `op` names the
+ * caller in errors (amin).
  * @throws ShapeError when a reduced dimension is empty.
  */
-export const min = (x: NDArray, dims?: Dims, keepdim = false): NDArray => extreme(x, dims, keepdim, "min", false);
+export const min = (x: NDArray, dims?: Dims, keepdim = false, op = "min"): NDArray => extreme(x, dims, keepdim, op, false);
 
 function argExtreme(x: NDArray, dim: number | undefined, keepdim: boolean, op: string, larger: boolean): NDArray {
   const source = dim === undefined ? x.reshape([-1]) : x;
