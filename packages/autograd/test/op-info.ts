@@ -53,18 +53,6 @@ const coreInfos: readonly OpInfo[] = [
   comparison("le", (a, b) => a.le(b)),
   comparison("eq", (a, b) => a.eq(b)),
   comparison("ne", (a, b) => a.ne(b)),
-  reduction("argmax", (x, dim, keepdim) => x.argmax(dim as number | undefined, keepdim), {
-    samples: [s([2, 3]), { shapes: [[2, 3]], call: (x) => x.argmax(1) }, { shapes: [[2, 3, 2]], call: (x) => x.argmax(0, true) }, s([])],
-    kinks: { ties: true },
-    differentiable: [false],
-    hasDerivative: false,
-  }),
-  reduction("argmin", (x, dim, keepdim) => x.argmin(dim as number | undefined, keepdim), {
-    samples: [s([2, 3]), { shapes: [[2, 3]], call: (x) => x.argmin(1) }, { shapes: [[2, 3, 2]], call: (x) => x.argmin(-1, true) }, s([])],
-    kinks: { ties: true },
-    differentiable: [false],
-    hasDerivative: false,
-  }),
   // matrix products
   binary("matmul", (a, b) => a.matmul(b), {
     samples: [s([2, 3], [3, 4]), s([3], [3]), s([2, 3], [3]), s([3], [3, 2]), s([2, 2, 3], [3, 2]), s([1, 2, 3], [2, 3, 2])],
@@ -81,7 +69,6 @@ const coreInfos: readonly OpInfo[] = [
   // reductions
   reduction("sum", (x, dim, keepdim) => x.sum(dim, keepdim)),
   reduction("mean", (x, dim, keepdim) => x.mean(dim, keepdim)),
-  reduction("max", (x, dim, keepdim) => x.max(dim, keepdim), { kinks: { ties: true } }),
   reduction("logsumexp", (x, dim, keepdim) => x.logsumexp(dim, keepdim)),
   // joining and shapes
   {

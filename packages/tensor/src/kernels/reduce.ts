@@ -9,18 +9,25 @@ export type Dims = number | readonly number[] | undefined;
  * The layout of a reduction: the input arranged as rows of `inner` reduced values, one row
  * per output element, plus the output shape.
  */
-interface Blocks {
+export interface ReductionRows {
+  /** The input's values, row after row (do not write to it: it may be the input's memory). */
   values: Float64Array;
+  /** Number of rows: one per output element. */
   outer: number;
+  /** Length of each row: the number of values each output element reduces. */
   inner: number;
+  /** The reduction's output shape (reduced dimensions dropped, or kept as 1). */
   outShape: number[];
+  /** The permutation that moved the reduced dimensions last (kept dimensions first, in order). */
+  order: number[];
 }
 
 /**
  * Moves the reduced dimensions last and reads the array as [outer, inner] rows. This
  * copies only when the permuted view is not already contiguous.
+ * @throws ShapeError on an invalid dimension.
  */
-function blocks(x: NDArray, dims: Dims, keepdim: boolean, op: string): Blocks {
+export function reductionRows(x: NDArray, dims: Dims, keepdim: boolean, op: string): ReductionRows {
   const reduced = normalizeDims(dims, x.ndim, op);
   const isReduced = new Array<boolean>(x.ndim).fill(false);
   for (const d of reduced) isReduced[d] = true;
@@ -35,8 +42,9 @@ function blocks(x: NDArray, dims: Dims, keepdim: boolean, op: string): Blocks {
   let inner = 1;
   for (const d of reduced) inner *= x.shape[d]!;
   const outer = sizeOf(outShape);
-  const values = x.permute([...kept, ...reduced]).values();
-  return { values, outer, inner, outShape };
+  const order = [...kept, ...reduced];
+  const values = x.permute(order).values();
+  return { values, outer, inner, outShape, order };
 }
 
 /**
@@ -66,7 +74,7 @@ export function sum(x: NDArray, dims?: Dims, keepdim = false): NDArray {
     for (; r < rows; r++, p += width) for (let j = 0; j < width; j++) out[j]! += src[p + j]!;
     return result;
   }
-  const { values, outer, inner, outShape } = blocks(x, reduced, keepdim, "sum");
+  const { values, outer, inner, outShape } = reductionRows(x, reduced, keepdim, "sum");
   const result = NDArray.empty(outShape);
   const out = result.data;
   for (let o = 0; o < outer; o++) out[o] = sumRun(values, o * inner, inner);
@@ -113,7 +121,7 @@ export function mean(x: NDArray, dims?: Dims, keepdim = false): NDArray {
 }
 
 function extreme(x: NDArray, dims: Dims, keepdim: boolean, op: string, larger: boolean): NDArray {
-  const { values, outer, inner, outShape } = blocks(x, dims, keepdim, op);
+  const { values, outer, inner, outShape } = reductionRows(x, dims, keepdim, op);
   if (inner === 0 && outer > 0) throw new ShapeError(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
   const result = NDArray.empty(outShape);
   const out = result.data;
@@ -131,21 +139,24 @@ function extreme(x: NDArray, dims: Dims, keepdim: boolean, op: string, larger: b
 
 /**
  * Largest value over `dims` (all by default); NaN if any value is NaN, as in PyTorch.
+ * `op` names the caller in errors (amax).
  * @throws ShapeError when a reduced dimension is empty.
  */
-export const max = (x: NDArray, dims?: Dims, keepdim = false): NDArray => extreme(x, dims, keepdim, "max", true);
+export const max = (x: NDArray, dims?: Dims, keepdim = false, op = "max"): NDArray => extreme(x, dims, keepdim, op, true);
 /**
- * Smallest value over `dims` (all by default); NaN if any value is NaN.
+ * Smallest value over `dims` (all by default); NaN if any value is NaN. `op` names the
+ * caller in errors (amin).
  * @throws ShapeError when a reduced dimension is empty.
  */
-export const min = (x: NDArray, dims?: Dims, keepdim = false): NDArray => extreme(x, dims, keepdim, "min", false);
+export const min = (x: NDArray, dims?: Dims, keepdim = false, op = "min"): NDArray => extreme(x, dims, keepdim, op, false);
 
 function argExtreme(x: NDArray, dim: number | undefined, keepdim: boolean, op: string, larger: boolean): NDArray {
   const source = dim === undefined ? x.reshape([-1]) : x;
   const d = dim === undefined ? 0 : normalizeDim(dim, x.ndim, op);
-  const { values, outer, inner, outShape } = blocks(source, source.ndim === 0 ? undefined : [d], keepdim && dim !== undefined, op);
+  const { values, outer, inner, outShape } = reductionRows(source, source.ndim === 0 ? undefined : [d], keepdim && dim !== undefined, op);
   if (inner === 0) throw new ShapeError(`${op}: cannot take ${op} of an empty dimension in ${formatShape(x.shape)}`);
-  const result = NDArray.empty(outShape);
+  // Without a dim, keepdim keeps every dimension as 1 (torch.argmax(x, keepdim=True) is [1, 1] for a matrix).
+  const result = NDArray.empty(dim === undefined && keepdim ? x.shape.map(() => 1) : outShape);
   const out = result.data;
   for (let o = 0, p = 0; o < outer; o++) {
     let best = values[p]!;
@@ -164,11 +175,17 @@ function argExtreme(x: NDArray, dim: number | undefined, keepdim: boolean, op: s
 }
 
 /**
- * Index of the largest value along `dim`, or in the flattened array when dim is omitted.
- * The first index wins ties; NaN counts as largest, as in PyTorch. Indices are float64.
+ * Index of the largest value along `dim`, or in the flattened array when dim is omitted
+ * (keepdim then keeps every dimension as 1). The first index wins ties; the first NaN wins
+ * over any number, as in PyTorch. Indices are float64.
+ * @throws ShapeError when the dimension is empty or invalid.
  */
 export const argmax = (x: NDArray, dim?: number, keepdim = false): NDArray => argExtreme(x, dim, keepdim, "argmax", true);
-/** Index of the smallest value along `dim` (flattened when omitted); first index wins ties. */
+/**
+ * Index of the smallest value along `dim` (flattened when omitted); the first index wins
+ * ties and the first NaN wins over any number, as in PyTorch.
+ * @throws ShapeError when the dimension is empty or invalid.
+ */
 export const argmin = (x: NDArray, dim?: number, keepdim = false): NDArray => argExtreme(x, dim, keepdim, "argmin", false);
 
 /**
@@ -176,7 +193,7 @@ export const argmin = (x: NDArray, dim?: number, keepdim = false): NDArray => ar
  * logits of ±1000 stay finite. An empty reduction gives −∞.
  */
 export function logsumexp(x: NDArray, dims?: Dims, keepdim = false): NDArray {
-  const { values, outer, inner, outShape } = blocks(x, dims, keepdim, "logsumexp");
+  const { values, outer, inner, outShape } = reductionRows(x, dims, keepdim, "logsumexp");
   const result = NDArray.empty(outShape);
   const out = result.data;
   for (let o = 0, p = 0; o < outer; o++, p += inner) {
