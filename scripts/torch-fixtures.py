@@ -484,9 +484,24 @@ targets = {
 }
 for family in sorted(p.stem for p in (root / "scripts/torch_op_cases").glob("*.py") if p.stem != "inputs"):
     targets[f"ops-{family}"] = (lambda f: lambda: (root / f"packages/autograd/test/fixtures/torch-ops-{f}.json").write_text(json.dumps({"meta": meta, "cases": op_cases(f)}, indent=1)))(family)
+# Layer fixtures: scripts/torch_layer_cases/<family>.py defines build(), returning what
+# packages/nn/test/fixtures/torch-layers-<family>.json holds (each family's test reads its own).
+def layer_cases(family):
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(root / "scripts/torch_layer_cases"))
+    spec = importlib.util.spec_from_file_location(family, root / "scripts/torch_layer_cases" / f"{family}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build()
+
+
+for family in sorted(p.stem for p in (root / "scripts/torch_layer_cases").glob("*.py") if not p.stem.startswith("_")):
+    targets[f"layers-{family}"] = (lambda f: lambda: (root / f"packages/nn/test/fixtures/torch-layers-{f}.json").write_text(json.dumps({"meta": meta, **layer_cases(f)}, indent=1)))(family)
 # The check needs the file tapegrad wrote (committed); it runs only when named.
-# `ops` names every ops-<family> target at once.
-names = [n for a in sys.argv[1:] for n in ([t for t in targets if t.startswith("ops-")] if a == "ops" else [a])]
+# `ops` and `layers` name every ops-<family> or layers-<family> target at once.
+names = [n for a in sys.argv[1:] for n in ([t for t in targets if t.startswith(a + "-")] if a in ("ops", "layers") else [a])]
 for name in names or [n for n in targets if n != "check-tapegrad-safetensors"]:
     targets[name]()
     print("wrote", name, "with torch", torch.__version__)

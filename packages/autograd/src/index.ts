@@ -76,3 +76,9 @@ export * from "./functions/elementwise.js";
 export * from "./functions/shape.js";
 // —
 export * from "./functions/creation.js";
+export * from "./functions/conv.js";
+// —
+export * from "./functions/pooling.js";
+// —
+export * from "./functions/normalization.js";
+// —

@@ -15,6 +15,9 @@ import { indexingInfos } from "./op-infos/indexing.js";
 import { reductionInfos } from "./op-infos/reductions.js";
 import { elementwiseInfos } from "./op-infos/elementwise.js";
 import { shapeInfos } from "./op-infos/shape.js";
+import { convInfos } from "./op-infos/conv.js";
+import { poolingInfos } from "./op-infos/pooling.js";
+import { normalizationInfos } from "./op-infos/normalization.js";
 
 export * from "./op-info-kit.js";
 
@@ -153,4 +156,4 @@ const coreInfos: readonly OpInfo[] = [
 ];
 
 /** Every op's entry: op-registry.test.ts fails for a registered op that has none. */
-export const opInfos: readonly OpInfo[] = [...coreInfos, ...indexingInfos, ...reductionInfos, ...elementwiseInfos, ...shapeInfos];
+export const opInfos: readonly OpInfo[] = [...coreInfos, ...indexingInfos, ...reductionInfos, ...elementwiseInfos, ...shapeInfos, ...convInfos, ...poolingInfos, ...normalizationInfos];

@@ -6,6 +6,9 @@ import { expressions as elementwise } from "./torch-ops/elementwise.js";
 import { expressions as indexing } from "./torch-ops/indexing.js";
 import { expressions as reductions } from "./torch-ops/reductions.js";
 import { expressions as shape } from "./torch-ops/shape.js";
+import { expressions as conv } from "./torch-ops/conv.js";
+import { expressions as pooling } from "./torch-ops/pooling.js";
+import { expressions as normalization } from "./torch-ops/normalization.js";
 
 // Values and gradients from PyTorch in float64 (scripts/torch-fixtures.py ops, from the
 // cases in scripts/torch_op_cases/): each family's expressions are the same formulas op
@@ -21,7 +24,7 @@ interface Case {
   grads: number[][] | null;
 }
 
-const families: Record<string, Expressions> = { elementwise, indexing, reductions, shape };
+const families: Record<string, Expressions> = { elementwise, indexing, reductions, shape, conv, pooling, normalization };
 
 /** Relative difference with a floor of 1 on the scale, so values near 0 compare absolutely. */
 const difference = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(1, Math.abs(b)));

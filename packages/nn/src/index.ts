@@ -11,6 +11,20 @@ export { ModuleList, ModuleDict, ParameterList } from "./layers/containers.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
 export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
 export { Sequential } from "./layers/sequential.js";
+// The layer families: each file exports its layers and their option types.
+export * from "./layers/dropout.js";
+// —
+export * from "./layers/normalization.js";
+// —
+export * from "./layers/embedding.js";
+// —
+export * from "./layers/flatten.js";
+// —
+export * from "./layers/conv.js";
+// —
+export * from "./layers/pooling.js";
+// —
+export * from "./layers/attention.js";
 export {
   Loss,
   BCELoss,
@@ -22,9 +36,10 @@ export {
   type BCEWithLogitsLossOptions,
   type CrossEntropyLossOptions,
 } from "./losses.js";
-export * as functional from "./functional.js";
-export type { Reduction } from "./functional.js";
+export * as functional from "./functional/index.js";
+export type { Reduction } from "./functional/losses.js";
 export * as optim from "./optim/index.js";
+export * as utils from "./utils/index.js";
 export * as data from "./data/index.js";
 export * as init from "./init.js";
 export {

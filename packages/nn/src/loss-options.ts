@@ -1,7 +1,7 @@
 import { DataError, ShapeError, Tensor, tensor } from "@tapegrad/autograd";
 import { broadcastShapes, formatShape, sameShape } from "@tapegrad/tensor";
 import { checkOptions, optionalNumber } from "./options.js";
-import type { Reduction } from "./functional.js";
+import type { Reduction } from "./functional/losses.js";
 
 // Option and target checks shared by the functional losses and the loss modules (internal).
 

@@ -9,7 +9,7 @@ import {
   type BinaryCrossEntropyWithLogitsOptions,
   type CrossEntropyOptions,
   type Reduction,
-} from "./functional.js";
+} from "./functional/losses.js";
 import { checkOptions } from "./options.js";
 import { bufferTensor, crossEntropySettings, lossOptions } from "./loss-options.js";
 

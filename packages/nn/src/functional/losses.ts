@@ -9,7 +9,7 @@ import {
   where,
 } from "@tapegrad/autograd";
 import { formatShape, sameShape } from "@tapegrad/tensor";
-import { asTensor, crossEntropySettings, lossOptions, target, weightTensor } from "./loss-options.js";
+import { asTensor, crossEntropySettings, lossOptions, target, weightTensor } from "../loss-options.js";
 
 // Losses built from primitives get their gradients from the graph. The two binary
 // cross-entropies are fused ops in @tapegrad/autograd (ops/loss.ts), because their

@@ -1,0 +1,2 @@
+// Free functions of the normalization ops.
+export {};

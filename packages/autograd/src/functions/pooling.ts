@@ -1,0 +1,2 @@
+// Free functions of the pooling ops.
+export {};

@@ -1,0 +1,2 @@
+// torch.nn.functional: the activation functions.
+export {};

@@ -1,0 +1,2 @@
+// torch.nn.functional: the dropout functions.
+export {};

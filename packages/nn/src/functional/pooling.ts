@@ -1,0 +1,2 @@
+// torch.nn.functional: the pooling functions.
+export {};

@@ -1,0 +1,2 @@
+// The attention layers.
+export {};

@@ -1,0 +1,2 @@
+// The conv layers.
+export {};

@@ -1,0 +1,2 @@
+// The dropout layers.
+export {};

@@ -1,0 +1,2 @@
+// The embedding layers.
+export {};

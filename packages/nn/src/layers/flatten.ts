@@ -1,0 +1,2 @@
+// The flatten layers.
+export {};

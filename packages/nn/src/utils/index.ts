@@ -1,0 +1,2 @@
+// torch.nn.utils.
+export * from "./clip-grad.js";

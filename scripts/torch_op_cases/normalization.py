@@ -1,0 +1,7 @@
+"""normalization ops. Each expression is written op for op in
+packages/autograd/test/torch-ops/normalization.ts under the same name."""
+import torch
+from inputs import real, positive, values, constant, index, index_values, mask  # noqa: F401
+
+CASES = {
+}
