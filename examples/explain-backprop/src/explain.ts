@@ -73,7 +73,7 @@ export function explain(options: { samples?: number; seed?: number; sizes?: read
       }
     }
   });
-  const names = Object.fromEntries([["X", X], ...model.namedParameters()]);
+  const names = Object.fromEntries([["X", X], ["Y", Y], ...model.namedParameters()]);
   const svg = toSvg(loss, { names, title: `Graph of the BCE loss of a ${(sizes ?? [2, 25, 50, 50, 25, 1]).join("-")} network` });
   return { trace, layers, loss: loss.item(), svg };
 }
