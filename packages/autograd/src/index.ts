@@ -46,6 +46,7 @@ export { traceBackward, type BackwardTrace, type TraceStep, type TraceOptions, t
 export { toDot, type DotOptions } from "./study/dot.js";
 export { toSvg, toHtml, type GraphPictureOptions } from "./study/graph-svg.js";
 export type { TensorNames, NamedTensorSource } from "./study/names.js";
+export { compareGradients, type CompareGradientsOptions, type GradientComparison, type GradientReport } from "./study/compare.js";
 export { defineOp, registeredOps, type Op, type OpSpec, type Saves, type ForwardContext } from "./op.js";
 export { Node, type VjpContext, type VjpContext as OpContext, type Edge, type VjpInfo, type GradHook } from "./node.js";
 export { runBackward, topologicalOrder, type BackwardOptions, type RunOptions, type VjpStep } from "./engine.js";
