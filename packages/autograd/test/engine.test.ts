@@ -523,6 +523,24 @@ describe("tensor hooks and retainGrad, with PyTorch's order", () => {
     expect(calls).toBe(0);
   });
 
+  it("a leaf's hooks run and its .grad is filled as soon as its last use has run, as PyTorch's AccumulateGrad", () => {
+    const a = tensor([0.5, -1], { requiresGrad: true });
+    const w = tensor([2, 3], { requiresGrad: true });
+    const h = a.exp();
+    const order: string[] = [];
+    let wGradSeenByH: number[] | null = null;
+    h.registerHook(() => {
+      order.push("h");
+      wGradSeenByH = w.grad ? (w.grad.toArray() as number[]) : null;
+    });
+    w.registerHook(() => void order.push("w"));
+    a.registerHook(() => void order.push("a"));
+    // w is used twice, both above h: its hook runs once, after its second use, with the sum.
+    h.mul(w).add(w.mul(4)).sum().backward();
+    expect(order).toEqual(["w", "h", "a"]);
+    expect(wGradSeenByH).toEqual([Math.exp(0.5) + 4, Math.exp(-1) + 4]);
+  });
+
   it("retainGrad keeps an intermediate's gradient and accumulates it across backwards", () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const h = x.mul(3);
