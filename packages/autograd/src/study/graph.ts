@@ -61,7 +61,8 @@ export function graphModel(output: Tensor, naming: Naming): GraphModel {
       if (edge?.node) return ids.get(edge.node)!;
       if (edge?.leaf) return leafBox(edge.leaf);
       const shape = node.inputShapes[i]!;
-      const constant = node.constants?.[i] ?? NaN;
+      const constant = node.constants?.[i];
+      if (constant === undefined) return box("constant", "constant", formatShape(shape));
       return shape.length === 0 ? box("constant", formatNumber(constant), "constant") : constantBox(constant, shape);
     });
     const name = naming.node(node);
