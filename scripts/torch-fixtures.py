@@ -469,6 +469,104 @@ def op_cases(family):
     return out
 
 
+def hook_order():
+    """Hooks as PyTorch calls them, for a 3-4-2 tanh network (Sequential) and a module with
+    two branches: the order of forward pre-hooks, forward hooks, full backward hooks and
+    tensor hooks (on the input x, on an intermediate, on a weight), what each saw, and the
+    gradients that end up in .grad, first with hooks that only watch, then with hooks that
+    replace inputs, outputs and gradients. Seeded on its own."""
+    torch.manual_seed(19)
+    mk = lambda: torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    base = mk()
+    params = {k: as_list(v) for k, v in base.state_dict().items()}
+    x0 = torch.randn(5, 3)
+
+    def run(replace, x_requires_grad):
+        model = mk()
+        model.load_state_dict(base.state_dict())
+        x = x0.clone().requires_grad_(x_requires_grad)
+        events = []
+        flat = lambda t: None if t is None else as_list(t.reshape(-1))
+        names = {"seq": model, "0": model[0], "1": model[1], "2": model[2]}
+        for name, m in names.items():
+            def pre(mod, inputs, name=name):
+                events.append({"event": f"pre:{name}", "inputs": [flat(i) for i in inputs]})
+                if replace and name == "0":
+                    return (inputs[0] * 2,)
+
+            def fwd(mod, inputs, output, name=name):
+                events.append({"event": f"fwd:{name}", "inputs": [flat(i) for i in inputs], "output": flat(output)})
+                if name == "0":
+                    def on_hidden(g):
+                        events.append({"event": "tensor:hidden", "grad": flat(g)})
+                        if replace:
+                            return g * 2
+                    output.register_hook(on_hidden)
+                if replace and name == "2":
+                    return output * 3
+
+            def bwd(mod, grad_input, grad_output, name=name):
+                events.append({"event": f"bwd:{name}", "gradInput": [flat(g) for g in grad_input], "gradOutput": [flat(g) for g in grad_output]})
+                if replace and name == "0" and grad_input[0] is not None:
+                    return (grad_input[0] * 0.5,)
+
+            m.register_forward_pre_hook(pre)
+            m.register_forward_hook(fwd)
+            m.register_full_backward_hook(bwd)
+
+        def on_weight(g):
+            events.append({"event": "tensor:2.weight", "grad": flat(g)})
+            if replace:
+                return g * 10
+        model[2].weight.register_hook(on_weight)
+        if x_requires_grad:
+            def on_x(g):
+                events.append({"event": "tensor:x", "grad": flat(g)})
+                if replace:
+                    return g + 1
+            x.register_hook(on_x)
+        out = model(x)
+        loss = out.pow(2).sum()
+        events.append({"event": "backward"})
+        loss.backward()
+        return {
+            "replace": replace,
+            "xRequiresGrad": x_requires_grad,
+            "events": events,
+            "loss": loss.item(),
+            "grads": {**{k: as_list(v.grad) for k, v in model.named_parameters()}, **({"x": as_list(x.grad)} if x_requires_grad else {})},
+        }
+
+    class Branches(torch.nn.Module):
+        """Two layers applied to the same input, their outputs multiplied: two branches
+        meet in one op, so the order in which backward visits them shows."""
+
+        def __init__(self):
+            super().__init__()
+            self.left = torch.nn.Linear(3, 2)
+            self.right = torch.nn.Linear(3, 2)
+
+        def forward(self, x):
+            return self.left(x) * self.right(x).tanh()
+
+    branches = Branches()
+    branch_params = {k: as_list(v) for k, v in branches.state_dict().items()}
+    x = x0.clone().requires_grad_(True)
+    events = []
+    for name, m in [("branches", branches), ("left", branches.left), ("right", branches.right)]:
+        m.register_full_backward_hook(lambda mod, gi, go, name=name: events.append({"event": f"bwd:{name}", "gradInput": [None if g is None else as_list(g.reshape(-1)) for g in gi]}))
+    for name, p in branches.named_parameters():
+        p.register_hook(lambda g, name=name: events.append({"event": f"tensor:{name}", "grad": as_list(g.reshape(-1))}))
+    x.register_hook(lambda g: events.append({"event": "tensor:x", "grad": as_list(g.reshape(-1))}))
+    branches(x).sum().backward()
+    return {
+        "params": params,
+        "x": as_list(x0),
+        "runs": [run(False, True), run(True, True), run(False, False), run(True, False)],
+        "branches": {"params": branch_params, "events": events, "grads": {"x": as_list(x.grad), **{k: as_list(v.grad) for k, v in branches.named_parameters()}}},
+    }
+
+
 # Each fixture file is written only when named (all of them without arguments): the
 # older files' last bits came from another build of torch and must not be regenerated.
 import sys
@@ -480,6 +578,7 @@ targets = {
     "optim-groups": lambda: (root / "packages/nn/test/fixtures/torch-optim-groups.json").write_text(json.dumps({"meta": meta, **optimizer_groups()}, indent=1)),
     "safetensors": safetensors_fixtures,
     "check-tapegrad-safetensors": check_tapegrad_safetensors,
+    "hooks": lambda: (root / "packages/nn/test/fixtures/torch-hooks.json").write_text(json.dumps({"meta": meta, **hook_order()}, indent=1)),
     "losses": lambda: (root / "packages/nn/test/fixtures/torch-losses.json").write_text(json.dumps({"meta": meta, "cases": losses()}, indent=1)),
 }
 for family in sorted(p.stem for p in (root / "scripts/torch_op_cases").glob("*.py") if p.stem != "inputs"):

@@ -18,6 +18,18 @@ export interface Explanation {
   svg: string;
 }
 
+/** What to explain. */
+export interface ExplainOptions {
+  /** Moons points in the batch (default 4). */
+  samples?: number;
+  /** Seed of the data and the weights (default 0). */
+  seed?: number;
+  /** Layer sizes (default 2-25-50-50-25-1). */
+  sizes?: readonly number[];
+  /** Record gradient values in the trace, as traceBackward's `values` (default false). */
+  values?: boolean | number;
+}
+
 /** The classic network: 2-25-50-50-25-1, ReLU between, sigmoid at the end. */
 export function tutorialNetwork(sizes: readonly number[] = [2, 25, 50, 50, 25, 1]): Sequential {
   const layers = [];
@@ -35,8 +47,8 @@ const maxAbs = (a: Tensor, b: Tensor): number => noGrad(() => a.sub(b).abs().max
  * dZ_L = A_L − Y (sigmoid + BCE), dW = dZᵀ·A_prev / m (our weights are [out, in]),
  * db = mean(dZ), dA_prev = dZ·W, dZ_prev = dA_prev ⊙ 1[Z_prev > 0].
  */
-export function explain(options: { samples?: number; seed?: number; sizes?: readonly number[] } = {}): Explanation {
-  const { samples = 4, seed = 0, sizes } = options;
+export function explain(options: ExplainOptions = {}): Explanation {
+  const { samples = 4, seed = 0, sizes, values = false } = options;
   manualSeed(seed);
   const { X, y: Y } = data.makeMoons({ nSamples: samples, noise: 0.2, seed });
   const model = tutorialNetwork(sizes);
@@ -50,7 +62,9 @@ export function explain(options: { samples?: number; seed?: number; sizes?: read
     else A.push(h);
   }
   const loss = new BCELoss().forward(h, Y);
-  const trace = traceBackward(loss);
+  // Parameters by their dotted names (0.weight, …), the data and the targets by theirs.
+  const names = Object.fromEntries([["X", X], ["Y", Y], ...model.namedParameters()]);
+  const trace = traceBackward(loss, { values, names });
   const dense = model.children().filter((c): c is Dense => c instanceof Dense);
   const m = samples;
   const layers: LayerCheck[] = [];
@@ -73,7 +87,6 @@ export function explain(options: { samples?: number; seed?: number; sizes?: read
       }
     }
   });
-  const names = Object.fromEntries([["X", X], ...model.namedParameters()]);
   const svg = toSvg(loss, { names, title: `Graph of the BCE loss of a ${(sizes ?? [2, 25, 50, 50, 25, 1]).join("-")} network` });
   return { trace, layers, loss: loss.item(), svg };
 }

@@ -1,1 +1,1 @@
-export { explain, tutorialNetwork, type Explanation, type LayerCheck } from "./explain.js";
+export { explain, tutorialNetwork, type Explanation, type ExplainOptions, type LayerCheck } from "./explain.js";

@@ -141,7 +141,12 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
   const needed = requested ? prune(order, new Set(wantedNodes.keys()), wantedLeaves) : null;
   const toRun = needed ? order.filter((n) => needed.has(n)) : order;
   // Check the whole graph before the first VJP, so a refused backward changes nothing.
-  toRun.forEach(checkUsable);
+  // Count each leaf's uses on the way: its gradient is complete once its last user has run.
+  const leafUses = new Map<Tensor, number>();
+  for (const node of toRun) {
+    checkUsable(node);
+    for (const edge of node.edges) if (edge?.leaf) leafUses.set(edge.leaf, (leafUses.get(edge.leaf) ?? 0) + 1);
+  }
 
   const reuse = !createGraph && !observer;
   const owned = new Set<Storage>();
@@ -171,59 +176,83 @@ export function runBackward(roots: readonly Tensor[], rootGrads: readonly Tensor
     if (edge.node) pending.set(edge.node, sum(pending.get(edge.node), g));
     else if (!requested || wantedLeaves.has(edge.leaf!)) sinks.set(edge.leaf!, sum(sinks.get(edge.leaf!), g));
   };
+  // A leaf's hooks run, and its gradient is accumulated, as soon as its gradient is complete,
+  // as PyTorch's AccumulateGrad nodes do: a module's backward hook sees its weight's .grad.
+  const finishLeaf = (leaf: Tensor): void => {
+    let g = sinks.get(leaf);
+    if (g === undefined) return;
+    sinks.delete(leaf);
+    const hooks = leaf.leafHooks !== null && leaf.leafHooks.length > 0 ? leaf.leafHooks : null;
+    if (hooks) g = runHooks(hooks, g, `a leaf of shape ${formatShape(leaf.shape)}`);
+    if (requested) captured.set(leaf, g);
+    else accumulateGrad(leaf, g, reuse && !hooks && owned.delete(g.array.storage) && coversStorage(g), createGraph);
+  };
+  const nodeDone = (node: Node): void => {
+    for (const edge of node.edges) {
+      const leaf = edge?.leaf;
+      if (!leaf) continue;
+      const left = leafUses.get(leaf)! - 1;
+      leafUses.set(leaf, left);
+      if (left === 0) finishLeaf(leaf);
+    }
+  };
 
   withGradMode(createGraph, () => {
     roots.forEach((root, i) => deliver({ node: root.gradFn, leaf: root.gradFn ? null : root }, rootGrads[i]!));
     for (const node of toRun) {
-      let g = pending.get(node);
-      if (!g) continue;
-      pending.delete(node);
-      let watched = false;
-      if (node.hooks && node.hooks.length > 0) {
-        g = runHooks(node.hooks, g, node.describe());
-        watched = true;
+      const g = pending.get(node);
+      if (g) {
+        pending.delete(node);
+        runNode(node, g);
       }
-      const retained = node.retains?.deref();
-      if (retained) {
-        retained.grad = retained.grad === null ? g.clone() : retained.grad.add(g);
-      }
-      const wanted = wantedNodes.get(node);
-      if (wanted) {
-        captured.set(wanted, g);
-        watched = true;
-      }
-      const ownsGrad = owned.delete(g.array.storage) && !watched && coversStorage(g);
-      // The edges this run needs: all of them, or those on a path to a requested tensor.
-      const needsGrad = needed?.get(node) ?? node.needsGrad;
-      if (!needsGrad.includes(true)) {
-        if (!retainGraph) node.release();
-        continue;
-      }
-      born.clear();
-      const previousCollector = beginCollecting(born);
-      let gradInputs: (Tensor | null)[];
-      const reducedDims: number[][] = [];
-      try {
-        gradInputs = runVjp(node, g, needsGrad, ownsGrad, reducedDims);
-      } finally {
-        endCollecting(previousCollector);
-      }
-      observer?.({ node, gradOutput: g, gradInputs, reducedDims });
-      if (reuse) claimOwnership(gradInputs, born, ownsGrad ? g.array.storage : null, owned);
-      node.edges.forEach((edge, i) => {
-        const gi = gradInputs[i];
-        if (edge && gi) deliver(edge, gi);
-      });
-      if (!retainGraph) node.release();
+      nodeDone(node);
     }
-    for (let [leaf, g] of sinks) {
-      const hooks = leaf.leafHooks !== null && leaf.leafHooks.length > 0 ? leaf.leafHooks : null;
-      if (hooks) g = runHooks(hooks, g, `a leaf of shape ${formatShape(leaf.shape)}`);
-      if (requested) captured.set(leaf, g);
-      else accumulateGrad(leaf, g, reuse && !hooks && owned.has(g.array.storage) && coversStorage(g), createGraph);
-    }
+    // Leaves that were roots themselves.
+    for (const leaf of [...sinks.keys()]) finishLeaf(leaf);
   });
   return captured;
+
+  /** Runs one node: its tensor hooks, retained gradient, capture, VJP, and delivery to its inputs. */
+  function runNode(node: Node, g: Tensor): void {
+    // A VJP that hands g to user code (a module's backward hooks) lets it keep what it saw.
+    let watched = node.spec.handsGradToUser === true;
+    if (node.hooks && node.hooks.length > 0) {
+      g = runHooks(node.hooks, g, node.describe());
+      watched = true;
+    }
+    const retained = node.retains?.deref();
+    if (retained) {
+      retained.grad = retained.grad === null ? g.clone() : retained.grad.add(g);
+    }
+    const wanted = wantedNodes.get(node);
+    if (wanted) {
+      captured.set(wanted, g);
+      watched = true;
+    }
+    const ownsGrad = owned.delete(g.array.storage) && !watched && coversStorage(g);
+    // The edges this run needs: all of them, or those on a path to a requested tensor.
+    const needsGrad = needed?.get(node) ?? node.needsGrad;
+    if (!needsGrad.includes(true)) {
+      if (!retainGraph) node.release();
+      return;
+    }
+    born.clear();
+    const previousCollector = beginCollecting(born);
+    let gradInputs: (Tensor | null)[];
+    const reducedDims: number[][] = [];
+    try {
+      gradInputs = runVjp(node, g, needsGrad, ownsGrad, reducedDims);
+    } finally {
+      endCollecting(previousCollector);
+    }
+    observer?.({ node, gradOutput: g, gradInputs, reducedDims });
+    if (reuse && node.spec.handsGradToUser !== true) claimOwnership(gradInputs, born, ownsGrad ? g.array.storage : null, owned);
+    node.edges.forEach((edge, i) => {
+      const gi = gradInputs[i];
+      if (edge && gi) deliver(edge, gi);
+    });
+    if (!retainGraph) node.release();
+  }
 }
 
 /**

@@ -39,6 +39,22 @@ export interface Edge {
 
 const NOTHING: readonly number[] = [];
 
+// A WeakMap, not WeakRefs: a WeakRef keeps its target alive until the current job ends,
+// which in a synchronous training loop would be every batch of the whole loop.
+const constantIds = new WeakMap<Tensor, number>();
+let nextConstantId = 1;
+
+/**
+ * A number that identifies `t` for as long as it lives, without keeping it alive: how a
+ * node remembers which tensor it was given as a constant input (the data X, the targets Y),
+ * so that pictures draw one box for it and names find it.
+ */
+export function constantId(t: Tensor): number {
+  let id = constantIds.get(t);
+  if (id === undefined) constantIds.set(t, (id = nextConstantId++));
+  return id;
+}
+
 /** A tensor hook: sees the gradient of a tensor and may return a replacement. */
 export type GradHook = (grad: Tensor) => Tensor | void;
 
@@ -60,6 +76,12 @@ export class Node {
   hooks: GradHook[] | null = null;
   /** The output tensor when it called `retainGrad()`; weak, so retaining pins no memory. */
   retains: WeakRef<Tensor> | null = null;
+  /**
+   * The inputs that need no gradient (data, targets, indices), so pictures and traces can
+   * draw and name them without keeping them alive: the value of a 0-d input (a number
+   * operand), the `constantId` of any other; null when every input needs a gradient.
+   */
+  readonly constants: readonly (number | undefined)[] | null;
   private savedInputs: (Tensor | undefined)[] | null;
   private savedOutput: Tensor | undefined;
   private kept: unknown;
@@ -80,17 +102,20 @@ export class Node {
     const inputShapes = new Array<readonly number[]>(n);
     const savedInputs = new Array<Tensor | undefined>(n);
     const savedVersions = new Array<number>(n);
+    let constants: (number | undefined)[] | null = null;
     const saves = spec.save ? spec.save(needsGrad, params) : { inputs: inputs.map((_, i) => i), output: true };
     const savedPositions = saves.inputs ?? NOTHING;
     for (let i = 0; i < n; i++) {
       const t = inputs[i]!;
       edges[i] = needsGrad[i] ? { node: t.gradFn, leaf: t.gradFn === null ? t : null } : null;
+      if (!needsGrad[i]) (constants ??= new Array(n))[i] = t.ndim === 0 ? t.item() : constantId(t);
       inputShapes[i] = t.shape;
       const kept = savedPositions.includes(i);
       savedInputs[i] = kept ? t : undefined;
       savedVersions[i] = kept ? t.version : 0;
     }
     this.edges = edges;
+    this.constants = constants;
     this.inputShapes = inputShapes;
     this.outputShape = output.shape;
     this.savedInputs = savedInputs;

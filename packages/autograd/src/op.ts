@@ -50,6 +50,11 @@ export interface OpSpec<P> {
   readonly nondifferentiable?: readonly number[];
   /** True when the output is a view sharing input 0's memory (checked by the op-registry tests). */
   readonly view?: boolean;
+  /**
+   * True when the VJP hands its gradient to user code that may keep it (a module's backward
+   * hooks): the engine then never writes into g, nor into what the VJP returns.
+   */
+  readonly handsGradToUser?: boolean;
   readonly forward: (inputs: readonly NDArray[], params: P, context: ForwardContext) => NDArray;
   /** The VJP, or null for an op without a derivative (argmax, comparisons, floor): its output never requires grad. */
   readonly vjp: ((g: Tensor, context: VjpContext<P>, info: VjpInfo) => readonly (Tensor | null)[]) | null;

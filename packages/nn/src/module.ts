@@ -438,15 +438,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
         const result = hook(this, args);
         if (result !== undefined) args = Array.isArray(result) ? result : [result];
       }
-      let output =
-        backward.size > 0 && isGradEnabled()
-          ? withBackwardHooks(this, () => [...backward.values()], args, (wrappedArgs) => original.apply(this, wrappedArgs))
-          : original.apply(this, args);
-      for (const hook of [...post.values()]) {
-        const result = hook(this, args, output);
-        if (result !== undefined) output = result;
-      }
-      return output;
+      // As torch's Module.__call__: forward hooks run on forward's own output, before the
+      // backward hooks wrap it, so grad_output is the gradient of what a forward hook returned.
+      const forwardThenHooks = (forwardArgs: unknown[]): unknown => {
+        let output = original.apply(this, forwardArgs);
+        for (const hook of [...post.values()]) {
+          const result = hook(this, forwardArgs, output);
+          if (result !== undefined) output = result;
+        }
+        return output;
+      };
+      return backward.size > 0 && isGradEnabled() ? withBackwardHooks(this, () => [...backward.values()], args, forwardThenHooks) : forwardThenHooks(args);
     };
     Object.defineProperty(this, "forward", { value: wrapped, enumerable: false, configurable: true, writable: true });
   }

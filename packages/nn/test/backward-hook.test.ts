@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Tensor, gradients, tensor } from "@tapegrad/autograd";
-import { Dense, Module, ReLU, Sequential } from "@tapegrad/nn";
+import { Dense, Module, ReLU, Sequential, Tanh } from "@tapegrad/nn";
 
 // Module.registerFullBackwardHook, written as a PyTorch user would: the hook sees the
 // gradients at the module's boundary once per backward and may replace the input gradients.
@@ -95,5 +95,26 @@ describe("registerFullBackwardHook", () => {
     const [hookedW, hookedX] = gradients(layer.forward(x).sum(), [layer.weight, x]);
     expect(hookedW!.toArray()).toEqual(plainW!.toArray());
     expect(hookedX!.toArray()).toEqual(layer.weight.detach().sum(0).reshape(1, 2).toArray());
+  });
+  it("hands the hooks gradients that nothing changes later, through the next VJPs and into .grad", () => {
+    const tanh = new Tanh();
+    const x = tensor([[0.5, -1], [2, 0.25]], { requiresGrad: true });
+    const seen: { gradInput: Tensor; gradOutput: Tensor }[] = [];
+    tanh.registerFullBackwardHook((_m, gradInput, gradOutput) => void seen.push({ gradInput: gradInput[0]!, gradOutput: gradOutput[0]! }));
+    const upstream = tensor([[1, 2], [3, 4]]);
+    // exp after tanh: its VJP, and x's accumulation, come after the hook saw the gradients.
+    const run = () => tanh.forward(x.mul(2)).exp().mul(upstream).sum().backward();
+    run();
+    run();
+    const y = (x.toArray() as number[][]).map((row) => row.map((v) => Math.tanh(2 * v)));
+    const u = upstream.toArray() as number[][];
+    // ∂/∂tanh-output = u·exp(y); ∂/∂tanh-input = u·exp(y)·(1 − y²), by hand.
+    const gradOutput = y.map((row, i) => row.map((v, j) => u[i]![j]! * Math.exp(v)));
+    const gradInput = y.map((row, i) => row.map((v, j) => gradOutput[i]![j]! * (1 - v * v)));
+    for (const s of seen) {
+      (s.gradOutput.toArray() as number[][]).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(gradOutput[i]![j]!, 13)));
+      (s.gradInput.toArray() as number[][]).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(gradInput[i]![j]!, 13)));
+    }
+    expect(seen).toHaveLength(2);
   });
 });

@@ -17,6 +17,7 @@ export const backwardHook = defineOp<BackwardHookParams>({
   rule: "∂x = hook(g)",
   save: () => ({}),
   view: true,
+  handsGradToUser: true,
   forward: ([x]) => x!,
   vjp: (g, { params }) => [params.onGrad(g) ?? g],
 });
