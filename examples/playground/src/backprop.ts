@@ -105,9 +105,10 @@ export class BackpropView {
     this.trace = trace;
     if (this.selected >= trace.vjps.length) this.selected = 0;
     this.renderRows();
-    if (trace.svg !== this.svgSource) this.renderGraph(trace.svg);
+    const fresh = trace.svg !== this.svgSource;
+    if (fresh) this.renderGraph(trace.svg);
     this.renderDetail();
-    this.markGraph();
+    this.markGraph(fresh);
   }
 
   private renderRows(): void {
@@ -155,7 +156,7 @@ export class BackpropView {
     this.selected = index;
     this.renderRows();
     this.renderDetail();
-    this.markGraph();
+    this.markGraph(true);
     if (focus) this.body.querySelector<HTMLButtonElement>(`button[data-step="${index}"]`)?.focus();
   }
 
@@ -250,7 +251,17 @@ export class BackpropView {
     }
   }
 
-  private markGraph(): void {
-    for (const n of this.graphNodes) n.element.classList.toggle("selected", n.step === this.selected);
+  /** Outlines the selected VJP's node and scrolls the picture (not the page) to it. */
+  private markGraph(scroll: boolean): void {
+    let selected: SVGGElement | null = null;
+    for (const n of this.graphNodes) {
+      n.element.classList.toggle("selected", n.step === this.selected);
+      if (n.step === this.selected) selected = n.element;
+    }
+    if (!scroll || !selected || this.graph.classList.contains("fit")) return;
+    const box = selected.getBoundingClientRect();
+    const frame = this.graph.getBoundingClientRect();
+    if (box.left < frame.left || box.right > frame.right) this.graph.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    if (box.top < frame.top || box.bottom > frame.bottom) this.graph.scrollTop += box.top + box.height / 2 - (frame.top + frame.height / 2);
   }
 }

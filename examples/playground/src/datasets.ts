@@ -109,7 +109,7 @@ function moons(n: number, noise: number, g: Generator): Points {
   return { xy, label: Float64Array.from(y.values()) };
 }
 
-/** Target (x₁ + x₂)/10 of the noisy point: a tilted plane. */
+/** Target (x₁ + x₂)/10 of the noisy point, clamped to [−1, 1]: a tilted plane. */
 function plane(n: number, noise: number, g: Generator): Points {
   const b = new Builder();
   for (let i = 0; i < n; i++) {

@@ -382,6 +382,7 @@ for (const id of ["ratio", "noise", "batchSize", "seed", "speed", "lr", "regRate
 $("backprop").addEventListener("toggle", () => {
   if (panelOpen() && lastTrace) backprop.show(lastTrace);
 });
+$("fit-graph").addEventListener("change", () => $("graph").classList.toggle("fit", $<HTMLInputElement>("fit-graph").checked));
 window.addEventListener("hashchange", () => {
   if (location.hash === stateToHash(state)) return;
   const parsed = stateFromHash(location.hash);

@@ -64,7 +64,7 @@ export class LossHistory {
   test: number[] = [];
   interval = 1;
 
-  constructor(readonly capacity = 300) {}
+  constructor(readonly capacity = 200) {}
 
   /** Whether a point is due after `step` steps. */
   due(step: number): boolean {
