@@ -116,7 +116,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>
       const value = label === 0 || label === 1 ? label * 2 - 1 : label;
       ctx.beginPath();
       ctx.arc(px(x), py(y), 3, 0, 2 * Math.PI);
-      ctx.fillStyle = css(colorOf(value));
+      // A darker shade than the heat map's, so a point stands out on its own class's colour.
+      ctx.fillStyle = css(colorOf(value).map((c) => Math.round(c * 0.78)) as Rgb);
       ctx.fill();
       ctx.lineWidth = test ? 1.5 : 1;
       ctx.strokeStyle = test ? "#000" : "#fff";

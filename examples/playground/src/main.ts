@@ -328,7 +328,7 @@ function showFrame(frame: FrameData): void {
   $("train-accuracy").textContent = e.trainAccuracy === null ? "—" : `${(e.trainAccuracy * 100).toFixed(1)}%`;
   $("test-accuracy").textContent = e.testAccuracy === null ? "—" : `${(e.testAccuracy * 100).toFixed(1)}%`;
   $("test-accuracy").dataset.value = String(e.testAccuracy ?? "");
-  $("history-interval").textContent = String(frame.history.interval);
+  $("history-interval").textContent = frame.history.interval === 1 ? "step" : `${frame.history.interval} steps`;
   drawChart($<HTMLCanvasElement>("chart"), frame.history);
   network.update(frame);
   drawOutput();

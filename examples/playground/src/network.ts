@@ -183,7 +183,7 @@ export class NetworkView {
     const columns = this.hidden.length + 2;
     const width = this.root.clientWidth;
     if (width === 0) return;
-    const size = Math.max(22, Math.min(44, Math.floor(width / columns - 22)));
+    const size = Math.max(22, Math.min(52, Math.floor(width / columns - 22)));
     this.root.style.setProperty("--node", `${size}px`);
     const box = this.root.getBoundingClientRect();
     this.links.setAttribute("width", String(box.width));

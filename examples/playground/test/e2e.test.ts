@@ -228,6 +228,16 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
       features: ["feature:x1", "feature:x2", "feature:sinx1"],
       layers: [5, 3],
     });
+    // Trained a little: the test points (black rims) and the discretised output show.
+    await page.click("#play");
+    await page.waitForFunction(() => Number(document.getElementById("steps")!.dataset.value) >= 300);
+    await pause(page);
+    // Hovering a neuron shows its output in the big plot.
+    await page.hover('[data-key="neuron:0:1"]');
+    await expect.poll(() => page.textContent("#heatmap-caption")).toBe("Showing the output of layer 1, neuron 2");
+    await shot(page, "shared-link-hover-neuron");
+    await page.mouse.move(0, 0);
+    await expect.poll(() => page.textContent("#heatmap-caption")).toMatch(/^Output of the network/);
     // Change it in the page, then open the new link in a fresh page.
     await page.click('[data-key="add-neuron:1"]');
     await page.selectOption("#activation", "tanh");
@@ -317,6 +327,7 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
     await page.focus('[data-key="neuron:0:0"]');
     await page.keyboard.press("Enter");
     await page.waitForSelector("#neuron-editor:not([hidden]) input");
+    await shot(page, "keyboard-neuron-editor");
     await page.focus('#neuron-editor input[data-input="-1"]');
     await page.keyboard.press("Control+A");
     await page.keyboard.type("0.5");
