@@ -3,7 +3,7 @@
 // width and colour show its size and sign. Columns are HTML (buttons, so every control is
 // reachable by keyboard); the links are an SVG behind them, placed from the nodes' boxes.
 import { FEATURE_FUNCTIONS, gridPoints } from "./datasets.js";
-import { drawThumbnail } from "./draw.js";
+import { colorOf, drawThumbnail } from "./draw.js";
 import type { FrameData } from "./protocol.js";
 import { FEATURES, MAX_LAYERS, MAX_NEURONS, type FeatureName } from "./state.js";
 
@@ -89,7 +89,7 @@ export class NetworkView {
     return column;
   }
 
-  private node(key: string, label: string, title: string): HTMLButtonElement {
+  private node(key: string, label: string, title: string, bias = false): HTMLButtonElement {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "node";
@@ -98,6 +98,12 @@ export class NetworkView {
     button.setAttribute("aria-label", title);
     const canvas = document.createElement("canvas");
     button.append(canvas);
+    if (bias) {
+      // The bias as a small square at the unit's corner, coloured as the weights are.
+      const square = document.createElement("span");
+      square.className = "bias";
+      button.append(square);
+    }
     if (label) {
       const span = document.createElement("span");
       span.textContent = label;
@@ -146,7 +152,7 @@ export class NetworkView {
     ]);
     for (let unit = 0; unit < size; unit++) {
       const title = `Layer ${layer + 1}, neuron ${unit + 1}`;
-      const node = this.node(`neuron:${layer}:${unit}`, "", `${title}: press to edit its weights`);
+      const node = this.node(`neuron:${layer}:${unit}`, "", `${title}: press to edit its weights`, true);
       node.addEventListener("click", () => this.openEditor(layer, unit));
       this.hover(node, { layer, unit, title: title.toLowerCase() });
       column.append(node);
@@ -158,7 +164,7 @@ export class NetworkView {
     const head = document.createElement("span");
     head.textContent = "Output";
     const column = this.column("out", [head]);
-    const node = this.node("output", "", "Output neuron: press to edit its weights");
+    const node = this.node("output", "", "Output neuron: press to edit its weights", true);
     node.addEventListener("click", () => this.openEditor(this.hidden.length, 0));
     column.append(node);
     return column;
@@ -237,6 +243,15 @@ export class NetworkView {
     );
     const out = this.root.querySelector<HTMLCanvasElement>('[data-key="output"] canvas');
     if (out) drawThumbnail(out, output, size);
+    frame.weights.forEach((w, l) =>
+      w.bias.forEach((b, u) => {
+        const key = l === this.hidden.length ? "output" : `neuron:${l}:${u}`;
+        const square = this.root.querySelector<HTMLElement>(`[data-key="${key}"] .bias`);
+        if (!square) return;
+        square.style.background = `rgb(${colorOf(b).join(",")})`;
+        square.title = `bias ${b.toPrecision(3)}`;
+      }),
+    );
     this.paintLinks();
     if (this.editing) this.refreshEditor();
   }
