@@ -329,6 +329,10 @@ function showFrame(frame: FrameData): void {
   $("test-accuracy").textContent = e.testAccuracy === null ? "—" : `${(e.testAccuracy * 100).toFixed(1)}%`;
   $("test-accuracy").dataset.value = String(e.testAccuracy ?? "");
   $("history-interval").textContent = frame.history.interval === 1 ? "step" : `${frame.history.interval} steps`;
+  if (!Number.isFinite(e.trainLoss)) {
+    setRunning(false);
+    showProblems(["the loss is no longer a number: training diverged. Lower the learning rate (or the regularisation rate) and press Reset"]);
+  }
   drawChart($<HTMLCanvasElement>("chart"), frame.history);
   network.update(frame);
   drawOutput();

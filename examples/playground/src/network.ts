@@ -191,6 +191,11 @@ export class NetworkView {
     if (width === 0) return;
     const size = Math.max(22, Math.min(52, Math.floor(width / columns - 22)));
     this.root.style.setProperty("--node", `${size}px`);
+    // Heads wrap on narrow screens; give them all the tallest one's height so units line up.
+    const heads = [...this.root.querySelectorAll<HTMLElement>(".column-head")];
+    heads.forEach((h) => (h.style.minHeight = ""));
+    const tallest = Math.max(...heads.map((h) => h.offsetHeight));
+    heads.forEach((h) => (h.style.minHeight = `${tallest}px`));
     const box = this.root.getBoundingClientRect();
     this.links.setAttribute("width", String(box.width));
     this.links.setAttribute("height", String(this.root.scrollHeight));

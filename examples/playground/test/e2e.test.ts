@@ -238,6 +238,17 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
     await shot(page, "shared-link-hover-neuron");
     await page.mouse.move(0, 0);
     await expect.poll(() => page.textContent("#heatmap-caption")).toMatch(/^Output of the network/);
+    // Clicking a link opens its unit's weights with that weight's box focused.
+    const point = await page.evaluate(() => {
+      const path = document.querySelector<SVGPathElement>('#links path[data-layer="1"][data-unit="2"][data-input="3"]')!;
+      const p = path.getPointAtLength(path.getTotalLength() / 2);
+      const box = path.ownerSVGElement!.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    });
+    await page.mouse.click(point.x, point.y);
+    await page.waitForSelector("#neuron-editor:not([hidden])");
+    expect(await page.textContent("#neuron-editor h3")).toBe("Layer 2, neuron 3: bias and incoming weights");
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.input)).toBe("3");
     // Change it in the page, then open the new link in a fresh page.
     await page.click('[data-key="add-neuron:1"]');
     await page.selectOption("#activation", "tanh");
@@ -379,6 +390,15 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
     await page.locator("#graph g.pickable", { hasText: "W1" }).first().click();
     await expect.poll(() => detail.locator("h3").textContent()).toMatch(/^VJP #4: linear/);
     await shot(page, "backprop");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("a run that diverges stops and says what to do", async () => {
+    const { page, errors } = await open("#dataset=multigauss&activation=relu&hidden=8,8&lr=10&speed=20");
+    await page.click("#play");
+    await expect.poll(() => page.textContent("#error"), { timeout: 20_000 }).toContain("training diverged");
+    expect(await isRunning(page)).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
