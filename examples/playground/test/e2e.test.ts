@@ -208,8 +208,8 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
       speed: (document.getElementById("speed") as HTMLSelectElement).value,
       showTest: (document.getElementById("showTest") as HTMLInputElement).checked,
       discretize: (document.getElementById("discretize") as HTMLInputElement).checked,
-      features: [...document.querySelectorAll('.node.feature[aria-pressed="true"]')].map((n) => (n as HTMLElement).dataset.key),
-      layers: [...document.querySelectorAll("#network .column.layer")].map((c) => c.querySelectorAll(".node").length),
+      features: Array.from(document.querySelectorAll('.node.feature[aria-pressed="true"]'), (n) => (n as HTMLElement).dataset.key),
+      layers: Array.from(document.querySelectorAll("#network .column.layer"), (c) => c.querySelectorAll(".node").length),
     }));
     expect(shown).toEqual({
       ratio: "70",
@@ -365,7 +365,7 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
     await page.click("#backprop summary");
     await page.waitForSelector("#trace tbody tr button");
     // The table and the graph describe the same batch of 4.
-    const rows = await page.$$eval("#trace tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
+    const rows = await page.$$eval("#trace tbody tr", (trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
     expect(rows.map((r) => r[1])).toEqual(["mean", "binaryCrossEntropyWithLogits", "linear", "tanh", "linear"]);
     expect(rows[4]![2]).toBe("data [4,2] · W1 [3,2] · b1 [3]");
     const graphText = await page.textContent("#graph svg");
@@ -375,7 +375,7 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
     const detail = page.locator("#vjp-detail");
     await expect.poll(() => detail.locator("h3").textContent()).toBe("VJP #3: tanh → [4,3] (step 2, batch of 4)");
     expect(await detail.locator(".rule code").textContent()).toMatch(/g/);
-    const numbers = await detail.locator("table.numbers").evaluateAll((tables) => tables.map((t) => [...t.querySelectorAll("td")].map((td) => Number(td.textContent))));
+    const numbers = await detail.locator("table.numbers").evaluateAll((tables) => tables.map((t) => Array.from(t.querySelectorAll("td"), (td) => Number(td.textContent))));
     expect(numbers).toHaveLength(2);
     expect(numbers[0]).toHaveLength(12);
     expect(numbers.flat().every(Number.isFinite)).toBe(true);
