@@ -64,7 +64,7 @@ export class BackpropView {
   private selected = 0;
   private svgSource = "";
   /** SVG node groups and the VJP step each stands for (null: a leaf no VJP runs for). */
-  private graphNodes: { element: SVGGElement; step: number | null; label: string }[] = [];
+  private graphNodes: { element: SVGGElement; step: number | null; label: string; op: boolean }[] = [];
   private readonly body: HTMLTableSectionElement;
 
   constructor(
@@ -228,14 +228,15 @@ export class BackpropView {
       const shape = texts.find((t) => /^\[[\d,]*\]$/.test(t)) ?? "";
       const candidates = unclaimed.get(`${label} ${shape}`);
       let step: number | null = null;
-      if (candidates && candidates.length > 0) step = candidates.shift()!;
+      const op = candidates !== undefined && candidates.length > 0;
+      if (op) step = candidates.shift()!;
       else if (leafSteps.has(label)) step = leafSteps.get(label)!;
       else if (!/^(X|Y|leaf|data)$/.test(label) && !vjps.some((v) => v.op === label)) continue;
       group.setAttribute("tabindex", "0");
       group.setAttribute("role", "button");
       group.setAttribute("aria-label", step === null ? `${label}: data, no VJP` : `${label}: show VJP ${step}`);
       group.classList.add("pickable");
-      this.graphNodes.push({ element: group, step, label });
+      this.graphNodes.push({ element: group, step, label, op });
     }
   }
 
@@ -254,9 +255,11 @@ export class BackpropView {
   /** Outlines the selected VJP's node and scrolls the picture (not the page) to it. */
   private markGraph(scroll: boolean): void {
     let selected: SVGGElement | null = null;
+    // Only the op is outlined; a parameter's node also leads to its VJP but is not that VJP.
     for (const n of this.graphNodes) {
-      n.element.classList.toggle("selected", n.step === this.selected);
-      if (n.step === this.selected) selected = n.element;
+      const isSelected = n.op && n.step === this.selected;
+      n.element.classList.toggle("selected", isSelected);
+      if (isSelected) selected = n.element;
     }
     if (!scroll || !selected || this.graph.classList.contains("fit")) return;
     const box = selected.getBoundingClientRect();

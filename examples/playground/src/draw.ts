@@ -149,7 +149,7 @@ export function drawChart(canvas: HTMLCanvasElement, history: { steps: number[];
   const xMax = Math.max(1, history.steps.at(-1) ?? 1);
   const yStep = niceStep(yMax, 3);
   const yTop = Math.ceil(yMax / yStep) * yStep;
-  const xStep = niceStep(xMax, 4);
+  const xStep = Math.max(1, niceStep(xMax, 4)); // steps are whole numbers
   const px = (s: number) => plot.x + (s / xMax) * plot.w;
   const py = (v: number) => plot.y + plot.h - (Math.min(v, yTop) / yTop) * plot.h;
   ctx.font = "10px system-ui, sans-serif";
@@ -197,6 +197,13 @@ export function drawChart(canvas: HTMLCanvasElement, history: { steps: number[];
     ctx.lineWidth = 2;
     ctx.stroke();
     ctx.setLineDash([]);
+    // A lone point (before the first step) would draw nothing as a line.
+    if (values.length === 1 && Number.isFinite(values[0]!)) {
+      ctx.beginPath();
+      ctx.arc(px(history.steps[0]!), py(values[0]!), 3, 0, 2 * Math.PI);
+      ctx.fillStyle = stroke;
+      ctx.fill();
+    }
   };
   line(history.train, "#0877bd", []);
   line(history.test, "#c05a00", [5, 3]);

@@ -36,6 +36,12 @@ let state: PlaygroundState;
 let run = 0;
 let running = false;
 let inFlight = false;
+
+/** Whether a request to the worker awaits its answer; mirrored on <body> for the page tests. */
+function setInFlight(on: boolean): void {
+  inFlight = on;
+  document.body.dataset.pending = on ? "1" : "0";
+}
 let frames = 0;
 let lastFrame: FrameData | null = null;
 let lastTrace: TracedStep | null = null;
@@ -225,7 +231,7 @@ function commit(next: PlaygroundState): boolean {
 function configure(): void {
   setRunning(false);
   run++;
-  inFlight = true;
+  setInFlight(true);
   lastFrame = null;
   lastTrace = null;
   points = null;
@@ -256,7 +262,7 @@ const panelOpen = () => $<HTMLDetailsElement>("backprop").open;
 
 /** Every frame traces its last step (a few ms), so the backprop panel always has the latest step to show. */
 function requestFrame(steps: number): void {
-  inFlight = true;
+  setInFlight(true);
   post({ type: "frame", run, steps, budgetMs: BUDGET_MS, trace: true });
 }
 
@@ -347,10 +353,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   if (message.type === "configured") {
     points = { train: message.train, test: message.test, problem: message.problem };
   } else if (message.type === "frame") {
-    inFlight = false;
+    setInFlight(false);
     showFrame(message.frame);
   } else if (message.type === "error") {
-    inFlight = false;
+    setInFlight(false);
     setRunning(false);
     showProblems([message.message]);
   }

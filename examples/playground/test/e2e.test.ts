@@ -52,7 +52,7 @@ async function shot(page: Page, name: string): Promise<void> {
 async function pause(page: Page): Promise<void> {
   if (await isRunning(page)) await page.click("#play");
   // Let an answer already on its way arrive, so the counters are final.
-  await page.waitForTimeout(150);
+  await page.waitForFunction(() => document.body.dataset.pending === "0");
 }
 
 describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
