@@ -220,12 +220,17 @@ export class BackpropView {
     }
     const leafSteps = new Map<string, number>();
     vjps.forEach((v) => v.inputs.forEach((input) => input.step === null && input.label !== "data" && !leafSteps.has(input.label) && leafSteps.set(input.label, v.index)));
-    for (const group of this.graph.querySelectorAll<SVGGElement>("svg g")) {
-      const texts = [...group.children].filter((c) => c.tagName === "text").map((t) => t.textContent ?? "");
-      const hasShape = [...group.children].some((c) => ["rect", "ellipse", "polygon", "path", "circle"].includes(c.tagName));
-      if (!hasShape || texts.length === 0) continue;
-      const label = texts[0]!;
-      const shape = texts.find((t) => /^\[[\d,]*\]$/.test(t)) ?? "";
+    // Innermost groups holding a box and text; their lines of text (tspans count as lines).
+    const boxes = [...this.graph.querySelectorAll<SVGGElement>("svg g")].filter((g) => g.querySelector("rect, ellipse, polygon, circle") && g.querySelector("text"));
+    const nodes = boxes.filter((g) => !boxes.some((other) => other !== g && g.contains(other)));
+    for (const group of nodes) {
+      const lines = [...group.querySelectorAll("text")]
+        .flatMap((t) => (t.querySelector("tspan") ? [...t.querySelectorAll("tspan")].map((span) => span.textContent ?? "") : [t.textContent ?? ""]))
+        .map((line) => line.trim())
+        .filter(Boolean);
+      if (lines.length === 0) continue;
+      const label = lines[0]!;
+      const shape = lines.slice(1).join(" ").match(/\[[\d,]*\]/)?.[0] ?? "";
       const candidates = unclaimed.get(`${label} ${shape}`);
       let step: number | null = null;
       const op = candidates !== undefined && candidates.length > 0;
