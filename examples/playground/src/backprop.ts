@@ -59,6 +59,7 @@ function gradientView(g: GradientValues): HTMLElement {
   return wrap;
 }
 
+/** The panel's three parts, kept in step: table rows, the selected VJP's detail, the graph picture. */
 export class BackpropView {
   private trace: TracedStep | null = null;
   private selected = 0;

@@ -70,6 +70,7 @@ export function drawThumbnail(canvas: HTMLCanvasElement, values: ArrayLike<numbe
 /** Where the square's plot area sits inside the heat map canvas (room for tick labels). */
 const MARGIN = { left: 26, bottom: 20, top: 6, right: 8 };
 
+/** What the big heat map draws on top of the values. */
 export interface HeatmapOptions {
   train: Points | null;
   test: Points | null;

@@ -32,6 +32,7 @@ function featureThumb(f: FeatureName) {
   return t;
 }
 
+/** The diagram: built again when the architecture changes, repainted (thumbnails, links, biases) every frame. */
 export class NetworkView {
   private features: FeatureName[] = [];
   private hidden: number[] = [];

@@ -22,6 +22,7 @@ export const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0
 export const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 /** Optimizer steps per animation frame; 0 stands for "as fast as possible". */
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 0];
+/** The TensorFlow Playground's limits on the network's size. */
 export const MAX_LAYERS = 6;
 export const MAX_NEURONS = 8;
 
@@ -71,6 +72,7 @@ export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
 /** Settings the worker applies to the running session; any other change starts a new run. */
 export const LIVE_KEYS = ["lr", "regularization", "regRate", "batchSize", "optimizer", "speed", "showTest", "discretize"] as const satisfies readonly (keyof PlaygroundState)[];
 
+/** Classification or regression, as the data set decides. */
 export function problemOf(dataset: DatasetName): Problem {
   return (REGRESSION_SETS as readonly string[]).includes(dataset) ? "regression" : "classification";
 }
