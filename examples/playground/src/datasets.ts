@@ -43,7 +43,11 @@ class Builder {
 
 const uniform = (g: Generator, low: number, high: number) => low + (high - low) * g.random();
 
-/** A disc of class 1 (radius < 2.5) inside a ring of class 0 (radius 3.5 to 5); noise moves points, and labels follow the moved point. */
+/**
+ * A disc of class 1 (radius < 2.5) inside a ring of class 0 (radius 3.5 to 5). Noise acts
+ * on the labels, as in the Playground: a point keeps its place but takes the label of a
+ * randomly moved copy, so near the boundary some labels are wrong.
+ */
 function circle(n: number, noise: number, g: Generator): Points {
   const b = new Builder();
   const radius = 5;
@@ -51,16 +55,16 @@ function circle(n: number, noise: number, g: Generator): Points {
   const ring = (inner: number, outer: number) => {
     const r = uniform(g, inner, outer);
     const angle = uniform(g, 0, 2 * Math.PI);
-    const x = r * Math.sin(angle) + uniform(g, -radius, radius) * noise;
-    const y = r * Math.cos(angle) + uniform(g, -radius, radius) * noise;
-    b.add(x, y, labelOf(x, y));
+    const x = r * Math.sin(angle);
+    const y = r * Math.cos(angle);
+    b.add(x, y, labelOf(x + uniform(g, -radius, radius) * noise, y + uniform(g, -radius, radius) * noise));
   };
   for (let i = 0; i < n / 2; i++) ring(0, radius * 0.5);
   for (let i = 0; i < n / 2; i++) ring(radius * 0.7, radius);
   return b.done();
 }
 
-/** Class 1 where x₁ and x₂ have the same sign; points kept 0.3 away from the axes. */
+/** Class 1 where x₁ and x₂ have the same sign; points kept 0.3 away from the axes. Noise acts on the labels, as for the circle. */
 function xor(n: number, noise: number, g: Generator): Points {
   const b = new Builder();
   const padding = 0.3;
@@ -71,7 +75,7 @@ function xor(n: number, noise: number, g: Generator): Points {
     y += y > 0 ? padding : -padding;
     const nx = x + uniform(g, -5, 5) * noise;
     const ny = y + uniform(g, -5, 5) * noise;
-    b.add(nx, ny, nx * ny >= 0 ? 1 : 0);
+    b.add(x, y, nx * ny >= 0 ? 1 : 0);
   }
   return b.done();
 }

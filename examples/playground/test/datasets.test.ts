@@ -26,10 +26,17 @@ describe("playground data sets", () => {
     expect(makeDataset(name, 0, 3).xy.every((v) => Math.abs(v) <= DOMAIN)).toBe(true);
   });
 
-  it("labels follow each set's rule, with noise too (labels are taken after the move)", () => {
-    for (const noise of [0, 30]) {
-      for (const r of rows(makeDataset("circle", noise, 1))) expect(r.label).toBe(Math.hypot(r.x, r.y) < 2.5 ? 1 : 0);
-      for (const r of rows(makeDataset("xor", noise, 1))) expect(r.label).toBe(r.x * r.y >= 0 ? 1 : 0);
+  it("labels follow each set's rule; noise flips some circle and XOR labels but moves no point", () => {
+    const circleRule = (r: { x: number; y: number }) => (Math.hypot(r.x, r.y) < 2.5 ? 1 : 0);
+    const xorRule = (r: { x: number; y: number }) => (r.x * r.y >= 0 ? 1 : 0);
+    for (const r of rows(makeDataset("circle", 0, 1))) expect(r.label).toBe(circleRule(r));
+    for (const r of rows(makeDataset("xor", 0, 1))) expect(r.label).toBe(xorRule(r));
+    for (const [name, rule] of [["circle", circleRule], ["xor", xorRule]] as const) {
+      const noisy = rows(makeDataset(name, 30, 1));
+      const wrong = noisy.filter((r) => r.label !== rule(r)).length;
+      expect(wrong, name).toBeGreaterThan(10);
+      expect(wrong, name).toBeLessThan(200);
+      expect(noisy.every((r) => Math.abs(r.x) <= 5.3 && Math.abs(r.y) <= 5.3)).toBe(true);
     }
     for (const r of rows(makeDataset("plane", 0, 1))) expect(r.label).toBeCloseTo(Math.max(-1, Math.min(1, (r.x + r.y) / 10)), 12);
     for (const r of rows(makeDataset("multigauss", 0, 1))) expect(r.label).toBe(multiGaussTarget(r.x, r.y));
