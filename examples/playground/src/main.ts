@@ -43,6 +43,7 @@ function setInFlight(on: boolean): void {
   document.body.dataset.pending = on ? "1" : "0";
 }
 let frames = 0;
+let ticking = false;
 let lastFrame: FrameData | null = null;
 let lastTrace: TracedStep | null = null;
 let points: { train: Points; test: Points; problem: Problem } | null = null;
@@ -268,7 +269,10 @@ function requestFrame(steps: number): void {
 
 /** One request per animation frame while running, and only when the last one has been answered. */
 function tick(): void {
-  if (!running) return;
+  if (!running) {
+    ticking = false;
+    return;
+  }
   if (!inFlight) {
     frames++;
     document.body.dataset.frames = String(frames);
@@ -283,7 +287,11 @@ function start(): void {
   showProblems(problems);
   if (problems.length > 0) return;
   setRunning(true);
-  requestAnimationFrame(tick);
+  // Pause then Play within one frame must not start a second loop.
+  if (!ticking) {
+    ticking = true;
+    requestAnimationFrame(tick);
+  }
 }
 
 function measureRate(steps: number): void {
