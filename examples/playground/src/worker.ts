@@ -1,57 +1,67 @@
 /// <reference lib="webworker" />
-import { TrainingSession, type PlaygroundConfig } from "./session.js";
-
-/** Messages from the page. */
-export type Command = { type: "reset"; config: PlaygroundConfig } | { type: "start" } | { type: "pause" } | { type: "step" } | { type: "graph" };
+// Training runs here, off the page's thread, so drawing and the controls stay responsive.
+// The page paces it: one "frame" request per animation frame, answered after the steps.
+import type { FrameData, FromWorker, ToWorker } from "./protocol.js";
+import { TrainingSession } from "./session.js";
 
 let session: TrainingSession | null = null;
-let running = false;
+let run = -1;
+let gridSize = 50;
 
-function report(trace: boolean): void {
-  if (!session) return;
-  const started = performance.now();
-  const steps = session.step(trace ? 1 : 0, trace);
-  postMessage({ type: "snapshot", snapshot: session.snapshot(), trace: steps, ms: performance.now() - started });
+function send(message: FromWorker, transfer: Transferable[] = []): void {
+  (self as DedicatedWorkerGlobalScope).postMessage(message, transfer);
 }
 
-/** Trains in bursts of about 40 ms, yielding between them so pause and reset get through. */
-function loop(): void {
-  if (!running || !session) return;
-  const started = performance.now();
-  let steps = 0;
-  while (performance.now() - started < 40) {
-    session.step(1);
-    steps++;
-  }
-  const elapsed = performance.now() - started;
-  const trace = session.step(1, true);
-  postMessage({ type: "snapshot", snapshot: session.snapshot(), trace, stepsPerSecond: ((steps + 1) / Math.max(elapsed, 1)) * 1000 });
-  setTimeout(loop, 0);
+function frame(ran: number, trace: FrameData["trace"]): void {
+  const s = session!;
+  const grid = s.grid(gridSize);
+  const history = s.history;
+  const data: FrameData = {
+    steps: s.steps,
+    epoch: s.epoch,
+    ran,
+    evaluation: s.evaluate(),
+    history: { steps: [...history.steps], train: [...history.train], test: [...history.test], interval: history.interval },
+    grid: { ...grid, size: gridSize },
+    weights: s.weights(),
+    trace,
+  };
+  // The heat maps are the bulk of a frame: hand their buffers over instead of copying them.
+  send({ type: "frame", run, frame: data }, [grid.output.buffer, ...grid.layers.flat().map((a) => a.buffer)]);
 }
 
-self.onmessage = (event: MessageEvent<Command>) => {
-  const command = event.data;
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
   try {
-    if (command.type === "reset") {
-      running = false;
-      session = new TrainingSession(command.config);
-      report(false);
-      postMessage({ type: "graph", svg: session.graphSvg() });
-    } else if (command.type === "start") {
-      if (!running) {
-        running = true;
-        loop();
+    if (message.type === "configure") {
+      run = message.run;
+      gridSize = message.gridSize;
+      session = new TrainingSession(message.state);
+      send({ type: "configured", run, problem: session.problem, train: session.train, test: session.test });
+      frame(0, null);
+      return;
+    }
+    // Requests for a run that has been replaced are dropped; the page ignores their answers too.
+    if (!session || message.run !== run) return;
+    if (message.type === "live") {
+      session.setLive(message.settings);
+    } else if (message.type === "frame") {
+      const before = session.steps;
+      let trace: FrameData["trace"] = null;
+      if (message.steps > 0) {
+        session.step(message.trace ? message.steps - 1 : message.steps);
+      } else {
+        // As fast as possible: steps until the time budget is spent, then one frame.
+        const started = performance.now();
+        while (performance.now() - started < message.budgetMs) session.step(1);
       }
-    } else if (command.type === "pause") {
-      running = false;
-    } else if (command.type === "step") {
-      running = false;
-      report(true);
-    } else if (command.type === "graph" && session) {
-      postMessage({ type: "graph", svg: session.graphSvg() });
+      if (message.trace) trace = session.tracedStep();
+      frame(session.steps - before, trace);
+    } else if (message.type === "setWeight") {
+      session.setWeight(message.layer, message.unit, message.input, message.value);
+      frame(0, null);
     }
   } catch (error) {
-    running = false;
-    postMessage({ type: "error", message: (error as Error).message });
+    send({ type: "error", run, message: (error as Error).message });
   }
 };
