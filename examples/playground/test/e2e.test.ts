@@ -139,7 +139,8 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
     // Steps/s is shown while running and cleared on pause and reset.
     expect(await page.textContent("#speed-measured")).toBe("—");
     await page.click("#reset");
-    await firstFrame(page);
+    // The old run's counters stay until the new run's first frame arrives.
+    await page.waitForFunction(() => document.body.dataset.pending === "0");
     expect(await steps(page)).toBe(0);
     expect(await page.textContent("#speed-measured")).toBe("—");
     expect(errors).toEqual([]);
@@ -289,6 +290,8 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
       page.evaluate(() => {
         const e = document.activeElement as HTMLElement | null;
         if (!e || e === document.body) return "body";
+        // Graph nodes are named by their label: toSvg gives them ids of its own (n0, n1, …).
+        if (e instanceof SVGElement) return e.getAttribute("aria-label") ?? e.tagName;
         return e.id || e.dataset.key || (e.dataset.step ? `step:${e.dataset.step}` : "") || e.getAttribute("aria-label") || e.tagName;
       });
     for (let i = 0; i < 250; i++) {
