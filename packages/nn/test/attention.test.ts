@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DataError, ShapeError, Tensor, gradients, manualSeed, ones, randn, tensor, zeros } from "@tapegrad/autograd";
+import { DataError, ShapeError, Tensor, gradcheck, gradients, grad, manualSeed, ones, randn, tensor, zeros } from "@tapegrad/autograd";
 import { MultiheadAttention, functional } from "../src/index.js";
 
 // scaledDotProductAttention against torch 2.x's reference math written in torch 1.13, and
@@ -227,6 +227,14 @@ describe("scaledDotProductAttention options", () => {
     const exps = scores.map((s) => Math.exp(s - top));
     const total = exps.reduce((a, b) => a + b);
     [0, 1].forEach((f) => expect(out[f]).toBeCloseTo(exps.reduce((s, e, j) => s + (e / total) * va[j * 2 + f]!, 0), 14));
+  });
+  it("passes gradcheck in q, k, v and a float mask, to first and second order", () => {
+    const inputs = [q, k, v, randn([3, 5], { seed: 4 })].map((t) => t.detach().requiresGrad_(true));
+    const f = (a: Tensor, b: Tensor, c: Tensor, m: Tensor) => functional.scaledDotProductAttention(a, b, c, { attnMask: m }).tanh().sum();
+    expect(gradcheck(f, inputs).passed).toBe(true);
+    // Second order: the gradient in q, itself differentiated.
+    const dq = (a: Tensor, b: Tensor, c: Tensor, m: Tensor) => grad((x: Tensor) => f(x, b, c, m))(a).square().sum();
+    expect(gradcheck(dq, inputs).passed).toBe(true);
   });
   it("dropoutP drops attention weights with a seed, reproducibly; 1 drops everything", () => {
     const a = functional.scaledDotProductAttention(q, k, v, { dropoutP: 0.5, seed: 7 });

@@ -62,7 +62,8 @@ export interface MultiheadAttentionOutput {
   weights: Tensor | null;
 }
 
-type ForwardArgs = [query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions];
+/** The arguments of `MultiheadAttention.forward` (what its forward pre-hooks see). */
+export type MultiheadAttentionForwardArgs = [query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions];
 
 /**
  * Multi-head attention, as torch.nn.MultiheadAttention (torch 1.13): queries, keys and
@@ -76,7 +77,7 @@ type ForwardArgs = [query: Tensor, key: Tensor, value: Tensor, options?: Multihe
  * as a Linear's. Inputs `[L, N, E]` (query) and `[S, N, kdim]`, `[S, N, vdim]` (key, value),
  * `[N, L, E]`… with batchFirst, or unbatched `[L, E]`, `[S, kdim]`, `[S, vdim]`.
  */
-export class MultiheadAttention extends Module<ForwardArgs, MultiheadAttentionOutput> {
+export class MultiheadAttention extends Module<MultiheadAttentionForwardArgs, MultiheadAttentionOutput> {
   /** `[3E, E]`: the q, k and v projections stacked; null when kdim or vdim differ from E. */
   inProjWeight: Parameter | null;
   /** `[E, E]` when kdim or vdim differ from E, else null. */
