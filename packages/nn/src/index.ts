@@ -31,10 +31,19 @@ export {
   BCEWithLogitsLoss,
   MSELoss,
   CrossEntropyLoss,
+  NLLLoss,
+  L1Loss,
+  SmoothL1Loss,
+  HuberLoss,
+  KLDivLoss,
   type LossOptions,
   type BCELossOptions,
   type BCEWithLogitsLossOptions,
   type CrossEntropyLossOptions,
+  type NLLLossOptions,
+  type SmoothL1LossOptions,
+  type HuberLossOptions,
+  type KLDivLossOptions,
 } from "./losses.js";
 export * as functional from "./functional/index.js";
 export type { Reduction } from "./functional/losses.js";

@@ -5,18 +5,28 @@ import type { Reduction } from "./functional/losses.js";
 
 // Option and target checks shared by the functional losses and the loss modules (internal).
 
-const REDUCTIONS: readonly string[] = ["mean", "sum", "none"];
+/** The reductions every loss accepts; KLDivLoss adds 'batchmean'. */
+export const REDUCTIONS: readonly string[] = ["mean", "sum", "none"];
+
+/** 'mean', 'sum' or 'none', or with 'batchmean': the list as an error message says it. */
+const listed = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ").replace(/, ([^,]*)$/, " or $1");
 
 /**
  * Reads the options of a functional loss, which may also be given as a bare reduction
- * (`mseLoss(x, y, "sum")`, the older form).
+ * (`mseLoss(x, y, "sum")`, the older form). `reductions` lists the accepted reductions
+ * (KLDivLoss adds 'batchmean'); the result's type says the common three.
  * @throws DataError on an unknown key (suggesting the close one) or an unknown reduction.
  */
-export function lossOptions(op: string, options: unknown, allowed: readonly string[]): Record<string, unknown> & { reduction: Reduction } {
+export function lossOptions(
+  op: string,
+  options: unknown,
+  allowed: readonly string[],
+  reductions: readonly string[] = REDUCTIONS,
+): Record<string, unknown> & { reduction: Reduction } {
   const o = typeof options === "string" ? { reduction: options } : { ...checkOptions(op, options, [...allowed, "reduction"]) };
   const reduction = o.reduction ?? "mean";
-  if (typeof reduction !== "string" || !REDUCTIONS.includes(reduction)) {
-    throw new DataError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
+  if (typeof reduction !== "string" || !reductions.includes(reduction)) {
+    throw new DataError(`${op}: reduction must be ${listed(reductions)}, got ${JSON.stringify(reduction)}`);
   }
   return { ...o, reduction: reduction as Reduction };
 }
@@ -88,4 +98,21 @@ export function crossEntropySettings(op: string, options: unknown): Record<strin
 export function bufferTensor(op: string, name: string, value: unknown): Tensor | null {
   if (value === undefined || value === null) return null;
   return asTensor(value, op, name);
+}
+
+/** The checked options of an NLL loss: ignoreIndex an integer (default −100), weight as given. */
+export function nllSettings(op: string, options: unknown): Record<string, unknown> & { reduction: Reduction; ignoreIndex: number } {
+  const o = lossOptions(op, options, ["weight", "ignoreIndex"]);
+  return { ...o, ignoreIndex: optionalNumber(op, "ignoreIndex", o.ignoreIndex, -100, Number.isInteger, "an integer") };
+}
+
+/**
+ * A class-weight option checked against the number of classes: a detached `[C]` tensor, or null.
+ * @throws ShapeError when it is not `[classes]`; DataError when it is not a tensor or an array.
+ */
+export function classWeight(value: unknown, op: string, classes: number): Tensor | null {
+  if (value === undefined || value === null) return null;
+  const w = asTensor(value, op, "weight").detach();
+  if (w.ndim !== 1 || w.shape[0] !== classes) throw new ShapeError(`${op}: weight must hold one value per class, [${classes}], got ${formatShape(w.shape)}`);
+  return w;
 }

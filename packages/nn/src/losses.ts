@@ -4,35 +4,57 @@ import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   crossEntropy,
+  huberLoss,
+  klDiv,
+  l1Loss,
   mseLoss,
+  nllLoss,
+  smoothL1Loss,
   type BinaryCrossEntropyOptions,
   type BinaryCrossEntropyWithLogitsOptions,
   type CrossEntropyOptions,
+  type HuberLossOptions,
+  type KLDivOptions,
+  type KLDivReduction,
+  type NLLLossOptions,
   type Reduction,
+  type SmoothL1LossOptions,
 } from "./functional/losses.js";
-import { checkOptions } from "./options.js";
-import { bufferTensor, crossEntropySettings, lossOptions } from "./loss-options.js";
+import { checkBoolean, checkOptions, optionalNumber } from "./options.js";
+import { REDUCTIONS, bufferTensor, crossEntropySettings, lossOptions, nllSettings } from "./loss-options.js";
 
 /** Options of every loss: how per-element losses are reduced (default mean). */
 export interface LossOptions {
   reduction?: Reduction;
 }
 
-export type { BinaryCrossEntropyOptions as BCELossOptions, BinaryCrossEntropyWithLogitsOptions as BCEWithLogitsLossOptions, CrossEntropyOptions as CrossEntropyLossOptions };
+export type {
+  BinaryCrossEntropyOptions as BCELossOptions,
+  BinaryCrossEntropyWithLogitsOptions as BCEWithLogitsLossOptions,
+  CrossEntropyOptions as CrossEntropyLossOptions,
+  NLLLossOptions,
+  SmoothL1LossOptions,
+  HuberLossOptions,
+  KLDivOptions as KLDivLossOptions,
+};
 
-/** Base of the loss modules: `loss.forward(input, target)`. */
-export abstract class Loss extends Module<[input: Tensor, target: Tensor | number[]], Tensor> {
-  readonly reduction: Reduction;
+/**
+ * Base of the loss modules: `loss.forward(input, target)`. `R` is the type of its
+ * reduction: the common three, or more for a loss that has more (KLDivLoss's 'batchmean').
+ */
+export abstract class Loss<R extends string = Reduction> extends Module<[input: Tensor, target: Tensor | number[]], Tensor> {
+  readonly reduction: R;
 
   /**
    * Checks the options against the names this loss accepts, so that `label_smoothing` or
    * `pos_weight` from PyTorch habit fails loudly instead of training with the default.
+   * `reductions` lists the reductions it accepts ('mean', 'sum' and 'none' by default).
    * @throws DataError on an unknown option (suggesting the close name) or reduction.
    */
-  constructor(options: LossOptions = {}, allowed: readonly string[] = []) {
+  constructor(options: { reduction?: R } = {}, allowed: readonly string[] = [], reductions: readonly string[] = REDUCTIONS) {
     super();
     const keys = [...allowed, "reduction"];
-    this.reduction = lossOptions(new.target.name, checkOptions(new.target.name, options, keys), allowed).reduction;
+    this.reduction = lossOptions(new.target.name, checkOptions(new.target.name, options, keys), allowed, reductions).reduction as string as R;
   }
 
   abstract override forward(input: Tensor, target: Tensor | number[]): Tensor;
@@ -120,5 +142,103 @@ export class CrossEntropyLoss extends Loss {
    */
   forward(input: Tensor, target: Tensor | number[] | number): Tensor {
     return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, labelSmoothing: this.labelSmoothing, reduction: this.reduction });
+  }
+}
+
+/**
+ * Negative log-likelihood of log-probabilities `[C]`, `[N, C]` or `[N, C, d1, …]` against
+ * class indices, as torch.nn.NLLLoss, with its `weight` (a buffer, one value per class) and
+ * `ignoreIndex`. `new NLLLoss()` after `logSoftmax(1)` is `CrossEntropyLoss`. See
+ * `functional.nllLoss` for the exact semantics.
+ */
+export class NLLLoss extends Loss {
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+
+  /** @throws DataError on an unknown option, a reduction or an ignoreIndex that is invalid. */
+  constructor(options: NLLLossOptions = {}) {
+    super(options, ["weight", "ignoreIndex"]);
+    this.ignoreIndex = nllSettings("NLLLoss", options).ignoreIndex;
+    this.registerBuffer("weight", bufferTensor("NLLLoss", "weight", options.weight));
+  }
+
+  /**
+   * `target` holds class indices (a number for an unbatched `[C]` input).
+   * @throws ShapeError when the target's or the weight's shape does not fit; DataError on a target that is not a class index.
+   */
+  forward(input: Tensor, target: Tensor | number[] | number): Tensor {
+    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+}
+
+/** Mean absolute error |x − y|, as torch.nn.L1Loss; the gradient where x = y is 0. */
+export class L1Loss extends Loss {
+  /** @throws DataError on an unknown option or reduction. */
+  constructor(options: LossOptions = {}) {
+    super(options);
+  }
+
+  /** @throws ShapeError, with the fix, when shapes differ. */
+  forward(input: Tensor, target: Tensor | number[]): Tensor {
+    return l1Loss(input, target, this.reduction);
+  }
+}
+
+/**
+ * Smooth L1 loss, as torch.nn.SmoothL1Loss: quadratic (0.5·z²/β) below β = `beta`
+ * (default 1), linear (z − 0.5·β) above; `beta: 0` is the L1 loss.
+ */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+
+  /** @throws DataError on an unknown option, a reduction, or β that is negative or not a number. */
+  constructor(options: SmoothL1LossOptions = {}) {
+    super(options, ["beta"]);
+    this.beta = optionalNumber("SmoothL1Loss", "beta", options.beta, 1, (v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
+  }
+
+  /** @throws ShapeError, with the fix, when shapes differ. */
+  forward(input: Tensor, target: Tensor | number[]): Tensor {
+    return smoothL1Loss(input, target, { beta: this.beta, reduction: this.reduction });
+  }
+}
+
+/**
+ * Huber loss, as torch.nn.HuberLoss: quadratic (0.5·z²) below δ = `delta` (default 1),
+ * linear (δ·(z − 0.5·δ)) above.
+ */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+
+  /** @throws DataError on an unknown option, a reduction, or δ that is not a number > 0. */
+  constructor(options: HuberLossOptions = {}) {
+    super(options, ["delta"]);
+    this.delta = optionalNumber("HuberLoss", "delta", options.delta, 1, (v) => v > 0 && Number.isFinite(v), "a finite number > 0");
+  }
+
+  /** @throws ShapeError, with the fix, when shapes differ. */
+  forward(input: Tensor, target: Tensor | number[]): Tensor {
+    return huberLoss(input, target, { delta: this.delta, reduction: this.reduction });
+  }
+}
+
+/**
+ * Kullback–Leibler divergence loss, as torch.nn.KLDivLoss: the input holds
+ * log-probabilities, the target probabilities (or log-probabilities with `logTarget`).
+ * `reduction: 'batchmean'` gives the KL divergence per sample; the default 'mean' averages
+ * over every element, as torch 1.13 does (with its warning). See `functional.klDiv`.
+ */
+export class KLDivLoss extends Loss<KLDivReduction> {
+  readonly logTarget: boolean;
+
+  /** @throws DataError on an unknown option, a reduction, or a logTarget that is not a boolean. */
+  constructor(options: KLDivOptions = {}) {
+    super(options, ["logTarget"], [...REDUCTIONS, "batchmean"]);
+    this.logTarget = checkBoolean("KLDivLoss", "logTarget", options.logTarget, false);
+  }
+
+  /** @throws ShapeError, with the fix, when shapes differ. */
+  forward(input: Tensor, target: Tensor | number[]): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }

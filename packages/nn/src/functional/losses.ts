@@ -9,7 +9,8 @@ import {
   where,
 } from "@tapegrad/autograd";
 import { formatShape, sameShape } from "@tapegrad/tensor";
-import { asTensor, crossEntropySettings, lossOptions, target, weightTensor } from "../loss-options.js";
+import { checkBoolean, optionalNumber } from "../options.js";
+import { REDUCTIONS, asTensor, classWeight, crossEntropySettings, lossOptions, nllSettings, target, weightTensor } from "../loss-options.js";
 
 // Losses built from primitives get their gradients from the graph. The two binary
 // cross-entropies are fused ops in @tapegrad/autograd (ops/loss.ts), because their
@@ -117,9 +118,9 @@ export function mseLoss(input: Tensor, targetValue: Tensor | number[], options: 
 }
 
 /** Shape and strides of the class dimension: input [C], [N, C] or [N, C, d1, …]. */
-function classLayout(input: Tensor, op: string): { classDim: number; classes: number; inner: number; indexShape: number[] } {
+function classLayout(input: Tensor, op: string, what = "logits"): { classDim: number; classes: number; inner: number; indexShape: number[] } {
   if (!(input instanceof Tensor) || input.ndim === 0) {
-    throw new ShapeError(`${op}: expected logits [C], [N, C] or [N, C, d1, …], got ${input instanceof Tensor ? formatShape(input.shape) : typeof input}`);
+    throw new ShapeError(`${op}: expected ${what} [C], [N, C] or [N, C, d1, …], got ${input instanceof Tensor ? formatShape(input.shape) : typeof input}`);
   }
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim]!;
@@ -211,4 +212,186 @@ export function crossEntropy(input: Tensor, targets: Tensor | number[] | number,
   const smoothReduced =
     o.reduction === "none" ? smooth : o.reduction === "sum" ? smooth.sum() : smooth.sum().div(weights ? totalWeight : countedTargets);
   return nll.mul(1 - smoothing).add(smoothReduced.mul(smoothing / classes));
+}
+
+/** Options of `nllLoss`, as torch.nn.functional.nll_loss. */
+export interface NLLLossOptions extends ReductionOptions {
+  /** One weight per class, `[C]`; a weighted mean divides by the summed weights of the counted targets. */
+  weight?: Tensor | number[] | null;
+  /** A target equal to this is skipped: no loss, no gradient, not counted in the mean (default −100). */
+  ignoreIndex?: number;
+}
+
+/**
+ * Negative log-likelihood of log-probabilities against class indices, as
+ * torch.nn.functional.nll_loss (torch 1.13): the loss at a position is −w[k]·input[k] for
+ * its target class k. Input `[C]`, `[N, C]` or `[N, C, d1, …]` (classes on dim 1, or dim 0
+ * unbatched); targets of the input's shape without the class dimension (`[]` — a number —,
+ * `[N]`, `[N, d1, …]`). Ignored targets give 0 and count for nothing; the mean divides by
+ * the summed weights of the counted targets (the count without `weight`), so a batch with
+ * every target ignored gives NaN, as PyTorch. `reduction: 'none'` gives the target's shape.
+ * Picks the values with `gather`, so the gradient is −w[k] at each target's class and 0
+ * elsewhere. Pair it with `logSoftmax(1)`: together they are `crossEntropy`.
+ * @throws ShapeError when the input is 0-d, the target's shape does not fit, or the weight
+ *   is not `[C]`; DataError when a target is not an integer in [0, C) (nor ignoreIndex), or
+ *   on an invalid option.
+ */
+export function nllLoss(input: Tensor, targets: Tensor | number[] | number, options: Reduction | NLLLossOptions = {}): Tensor {
+  const op = "NLLLoss";
+  const o = nllSettings(op, options);
+  const { classDim, classes, indexShape } = classLayout(input, op, "log-probabilities");
+  const t = typeof targets === "number" ? tensor(targets) : asTensor(targets, op, "target");
+  if (!sameShape(t.shape, indexShape)) {
+    throw new ShapeError(
+      `${op}: target shape ${formatShape(t.shape)} does not fit input ${formatShape(input.shape)}: expected class indices of shape ${formatShape(indexShape)}`,
+    );
+  }
+  const weight = classWeight(o.weight, op, classes)?.toFloat64Array();
+  const indices = t.toFloat64Array();
+  // Ignored targets gather class 0 (any valid index), then where() drops them; their weight is 0.
+  const safe = new Float64Array(indices.length);
+  const keep = new Float64Array(indices.length);
+  const negativeWeights = new Float64Array(indices.length);
+  let totalWeight = 0;
+  for (let p = 0; p < indices.length; p++) {
+    const k = indices[p]!;
+    if (k === o.ignoreIndex) continue;
+    if (!Number.isInteger(k) || k < 0 || k >= classes) {
+      throw new DataError(`${op}: target ${k} at position ${p} is not a class index in [0, ${classes}) (nor ignoreIndex ${o.ignoreIndex})`);
+    }
+    const w = weight ? weight[k]! : 1;
+    safe[p] = k;
+    keep[p] = 1;
+    negativeWeights[p] = -w;
+    totalWeight += w;
+  }
+  const shape = { shape: indexShape };
+  const picked = input.gather(classDim, tensor(safe, shape).unsqueeze(classDim)).squeeze(classDim);
+  // where() after the product: an ignored position's gradient is 0 even when the mean is 0/0.
+  const losses = where(tensor(keep, shape), picked.mul(tensor(negativeWeights, shape)), 0);
+  if (o.reduction === "none") return losses;
+  return o.reduction === "sum" ? losses.sum() : losses.sum().div(totalWeight);
+}
+
+/**
+ * Mean absolute error |x − y|, reduced, as torch.nn.functional.l1_loss; the gradient where
+ * x = y is 0, as PyTorch's. Options may be a bare reduction.
+ * @throws ShapeError, with the fix, when shapes differ; DataError on an unknown option.
+ */
+export function l1Loss(input: Tensor, targetValue: Tensor | number[], options: Reduction | ReductionOptions = {}): Tensor {
+  const o = lossOptions("L1Loss", options, []);
+  const y = target(input, targetValue, "L1Loss");
+  return reduce(input.sub(y).abs(), o.reduction, "L1Loss");
+}
+
+/** Options of `smoothL1Loss`, as torch.nn.functional.smooth_l1_loss. */
+export interface SmoothL1LossOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear, ≥ 0 (default 1); 0 gives the L1 loss (gradient −1 where x = y, as PyTorch). */
+  beta?: number;
+}
+
+/**
+ * Smooth L1 loss, as torch.nn.functional.smooth_l1_loss: with z = |x − y|, 0.5·z²/β where
+ * z < β and z − 0.5·β elsewhere. Its gradient is continuous (±1 at z = β on both sides);
+ * β = 0 is the L1 loss, as in PyTorch, but with PyTorch's gradient −1 where x = y (where
+ * `l1Loss` has 0).
+ * @throws ShapeError, with the fix, when shapes differ; DataError on an unknown option or β < 0.
+ */
+export function smoothL1Loss(input: Tensor, targetValue: Tensor | number[], options: Reduction | SmoothL1LossOptions = {}): Tensor {
+  const op = "SmoothL1Loss";
+  const o = lossOptions(op, options, ["beta"]);
+  const beta = optionalNumber(op, "beta", o.beta, 1, (v) => v >= 0 && Number.isFinite(v), "a finite number ≥ 0");
+  const y = target(input, targetValue, op);
+  const difference = input.sub(y);
+  if (beta === 0) {
+    // |x − y| written as d − 2·min(d, 0): the value is L1's, and the gradient where x = y is
+    // −1, as torch 1.13's smooth_l1_loss_backward gives there (its first branch is x ≤ −β).
+    const nonPositive = where(difference.gt(0), 0, difference);
+    return reduce(difference.sub(nonPositive.mul(2)), o.reduction, op);
+  }
+  const z = difference.abs();
+  // The quadratic piece squares the difference itself, so its gradient is x − y, not |x − y|·sign.
+  const losses = where(z.lt(beta), difference.square().mul(0.5).div(beta), z.sub(0.5 * beta));
+  return reduce(losses, o.reduction, op);
+}
+
+/** Options of `huberLoss`, as torch.nn.functional.huber_loss. */
+export interface HuberLossOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear, > 0 (default 1). */
+  delta?: number;
+}
+
+/**
+ * Huber loss, as torch.nn.functional.huber_loss: with z = |x − y|, 0.5·z² where z < δ and
+ * δ·(z − 0.5·δ) elsewhere (δ times the smooth L1 loss with β = δ). The gradient is
+ * continuous (±δ at z = δ), 0 where x = y.
+ * @throws ShapeError, with the fix, when shapes differ; DataError on an unknown option or δ ≤ 0.
+ */
+export function huberLoss(input: Tensor, targetValue: Tensor | number[], options: Reduction | HuberLossOptions = {}): Tensor {
+  const op = "HuberLoss";
+  const o = lossOptions(op, options, ["delta"]);
+  const delta = optionalNumber(op, "delta", o.delta, 1, (v) => v > 0 && Number.isFinite(v), "a finite number > 0");
+  const y = target(input, targetValue, op);
+  const difference = input.sub(y);
+  const z = difference.abs();
+  const losses = where(z.lt(delta), difference.square().mul(0.5), z.sub(0.5 * delta).mul(delta));
+  return reduce(losses, o.reduction, op);
+}
+
+/** How `klDiv` reduces: the common three, or 'batchmean' (the sum divided by the batch size). */
+export type KLDivReduction = Reduction | "batchmean";
+
+/** Options of `klDiv`, as torch.nn.functional.kl_div. */
+export interface KLDivOptions {
+  /**
+   * 'mean' (the default, averaging over every element as torch 1.13 does, with its
+   * warning), 'batchmean' (the sum over the first dimension's size: the KL divergence per
+   * sample), 'sum' or 'none'.
+   */
+  reduction?: KLDivReduction;
+  /** The target holds log-probabilities instead of probabilities (default false). */
+  logTarget?: boolean;
+}
+
+let warnedKLDivMean = false;
+
+/** PyTorch's warning about 'mean', once per process. */
+function warnKLDivMean(): void {
+  if (warnedKLDivMean) return;
+  warnedKLDivMean = true;
+  console.warn(
+    "tapegrad: KLDivLoss: reduction: 'mean' divides the total loss by both the batch size and the support size. " +
+      "'batchmean' divides only by the batch size, and aligns with the KL div math definition " +
+      "(PyTorch's warning: 'mean' is to behave as 'batchmean' in a later major release; tapegrad follows torch 1.13).",
+  );
+}
+
+/**
+ * Kullback–Leibler divergence of a target distribution from the input's, as
+ * torch.nn.functional.kl_div (torch 1.13): the input holds log-probabilities, and each
+ * element's loss is y·(log y − x) (0 where y = 0), or e^y·(y − x) with `logTarget` (the
+ * target as log-probabilities). Reductions: 'mean' averages over every element (as torch
+ * 1.13, which warns that 'batchmean' is the KL divergence; so does tapegrad, once),
+ * 'batchmean' divides the sum by the input's first dimension (a 0-d input: the sum),
+ * 'sum', 'none'. The input's gradient is −y (−e^y with logTarget). Options may be a bare reduction.
+ * @throws ShapeError, with the fix, when shapes differ; DataError on an unknown option,
+ *   reduction, or a logTarget that is not a boolean.
+ */
+export function klDiv(input: Tensor, targetValue: Tensor | number[], options: KLDivReduction | KLDivOptions = {}): Tensor {
+  const op = "KLDivLoss";
+  const o = lossOptions(op, options, ["logTarget"], [...REDUCTIONS, "batchmean"]);
+  const logTarget = checkBoolean(op, "logTarget", o.logTarget, false);
+  const y = target(input, targetValue, op);
+  let losses: Tensor;
+  if (logTarget) {
+    losses = y.exp().mul(y.sub(input));
+  } else {
+    // xlogy(y, y) − y·x: y·log y with 0·log 0 = 0 (log of 1 there, so no 0·(−∞) in the gradient either).
+    const safe = where(y.eq(0), 1, y);
+    losses = y.mul(safe.log()).sub(y.mul(input));
+  }
+  const reduction = o.reduction as KLDivReduction;
+  if (reduction === "batchmean") return input.ndim === 0 ? losses.sum() : losses.sum().div(input.shape[0]!);
+  if (reduction === "mean") warnKLDivMean();
+  return reduce(losses, reduction, op);
 }
