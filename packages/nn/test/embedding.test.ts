@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DataError, Generator, ShapeError, manualSeed, noGrad, randn, tensor } from "@tapegrad/autograd";
+import { DataError, Generator, manualSeed, noGrad, randn, tensor } from "@tapegrad/autograd";
 import { Embedding, functional } from "../src/index.js";
 import { decode, expectClose, loadLayerFixture, type Flat } from "./layer-fixtures.js";
 

@@ -1,6 +1,7 @@
-// torch.nn.functional: the normalization functions, composed from mean, sub, square, sum
-// and rsqrt, so their gradients (of any order) come from the graph.
-import { DataError, ShapeError, Tensor, noGrad } from "@tapegrad/autograd";
+// torch.nn.functional: the normalization functions. Both standardize with the fused
+// `standardize` op of @tapegrad/autograd (ops/normalization.ts, whose VJP is an op with its
+// own VJP) and add the affine part with mul and add.
+import { DataError, ShapeError, Tensor, noGrad, standardize } from "@tapegrad/autograd";
 import { formatShape } from "@tapegrad/tensor";
 import { checkBoolean, checkOptions, optionalNumber } from "../options.js";
 import { checkEps, checkNormalizedShape, tensorArgument } from "../layer-checks.js";
@@ -39,15 +40,6 @@ function affineTensor(op: string, name: string, value: unknown, shape: readonly 
   return t;
 }
 
-/** (x − mean)·(var + eps)^−½ over `dims` with the biased variance, and the sum of squares for the unbiased one. */
-function normalize(x: Tensor, dims: number[], eps: number): { y: Tensor; mean: Tensor; squares: Tensor } {
-  const mean = x.mean(dims, true);
-  const centered = x.sub(mean);
-  const squares = centered.square().sum(dims, true);
-  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  return { y: centered.mul(squares.div(count).add(eps).rsqrt()), mean, squares };
-}
-
 /**
  * Layer normalization, as torch.nn.functional.layer_norm(input, normalized_shape, weight,
  * bias, eps): each slice over the last `normalizedShape.length` dimensions is shifted to
@@ -70,7 +62,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (lead < 0 || shape.some((s, i) => input.shape[lead + i] !== s)) {
     throw new ShapeError(`${op}: expected input [*, ${shape.join(", ")}], got ${formatShape(input.shape)}`);
   }
-  let y = normalize(input, shape.map((_, i) => lead + i), eps).y;
+  let y = standardize(input, shape.map((_, i) => lead + i), { eps });
   if (weight) y = y.mul(weight);
   if (bias) y = y.add(bias);
   return y;
@@ -129,14 +121,11 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     // An empty batch: nothing to normalise and no statistics to learn, as PyTorch.
     y = input;
   } else {
-    const batch = normalize(input, dims, eps);
-    y = batch.y;
-    if (mean !== null || variance !== null) {
-      noGrad(() => {
-        if (mean) mean.copy_(batch.mean.reshape([channels]).mul(momentum).add(mean.mul(1 - momentum)));
-        if (variance) variance.copy_(batch.squares.reshape([channels]).div(count - 1).mul(momentum).add(variance.mul(1 - momentum)));
-      });
-    }
+    y = standardize(input, dims, { eps });
+    noGrad(() => {
+      if (mean) mean.copy_(input.mean(dims).mul(momentum).add(mean.mul(1 - momentum)));
+      if (variance) variance.copy_(input.var(dims).mul(momentum).add(variance.mul(1 - momentum)));
+    });
   }
   if (weight) y = y.mul(perChannel(weight));
   if (bias) y = y.add(perChannel(bias));
