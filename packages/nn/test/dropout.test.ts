@@ -105,6 +105,8 @@ describe("Dropout", () => {
     expect(() => dropout(tensor([1]), 0.5, "yes" as never)).toThrow(/dropout: training must be true or false/);
     expect(() => new Dropout(0.5, { inplace: true })).toThrow("Dropout: inplace=true is not supported (tapegrad returns a new tensor); drop the option or pass false");
     expect(() => dropout(tensor([1]), 0.5, true, { inplace: true })).toThrow(/dropout: inplace=true/);
+    expect(() => dropout(tensor([1]), 0.5, true, true)).toThrow(/dropout: inplace=true/);
+    expect(dropout(tensor([1]), 0.5, false, false).toArray()).toEqual([1]);
     expect(() => new Dropout(0.5, { seed: 1 } as never)).toThrow(/Dropout: unknown option "seed"/);
     expect(() => new Dropout(0.5, { generator: 3 as never })).toThrow(/generator must be a Generator/);
   });

@@ -18,16 +18,17 @@ export interface DropoutOptions {
  * to 0, so the expected value is unchanged; the gradient is the same mask times the same
  * scale. With `training` false, or p = 0, the input itself is returned; p = 1 gives zeros
  * (x·0). The mask draws one uniform number per element from `options.generator` or the
- * default generator (see manualSeed), so seeding makes it reproducible. Any shape → same shape.
+ * default generator (see manualSeed), so seeding makes it reproducible. The fourth
+ * argument may also be PyTorch's positional `inplace` (only false). Any shape → same shape.
  * @throws DataError when x is not a Tensor, p is not in [0, 1], training is not a boolean,
  *   on an unknown option, `inplace: true` or a generator that is not a Generator.
  */
-export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions | boolean = {}): Tensor {
   const op = "dropout";
   const input = tensorArgument(op, x);
   const probability = dropoutProbability(op, p);
   const train = checkBoolean(op, "training", training, true);
-  const o = checkOptions(op, options, ["inplace", "generator"]) as DropoutOptions;
+  const o = typeof options === "boolean" ? { inplace: options } : (checkOptions(op, options, ["inplace", "generator"]) as DropoutOptions);
   checkInplace(op, o.inplace);
   const generator = pickGenerator({ generator: o.generator }, op);
   if (!train || probability === 0 || input.size === 0) return input;
