@@ -172,6 +172,17 @@ describe("BatchNorm semantics", () => {
     expect(bn.numBatchesTracked!.item()).toBe(1);
   });
 
+  it("an empty batch gives an empty output and leaves the running statistics, counting the batch as PyTorch does", () => {
+    const bn = new BatchNorm1d(3);
+    const x = zeros([0, 3], { requiresGrad: true });
+    const y = bn.forward(x);
+    expect(y.shape).toEqual([0, 3]);
+    y.sum().backward();
+    expect(x.grad!.shape).toEqual([0, 3]);
+    expect(stats(bn)).toEqual([[0, 0, 0], [1, 1, 1], 1]);
+    expect(new LayerNorm(4).forward(zeros([0, 4])).shape).toEqual([0, 4]);
+  });
+
   it("eval mode changes nothing and normalises with the running statistics", () => {
     const bn = new BatchNorm1d(2, { momentum: 0.5 });
     bn.forward(tensor([[0, 10], [2, 30]]));
