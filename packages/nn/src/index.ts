@@ -9,7 +9,7 @@ export { Parameter } from "./parameter.js";
 export type { FullBackwardHook } from "./backward-hook.js";
 export { ModuleList, ModuleDict, ParameterList } from "./layers/containers.js";
 export { Dense, Linear, type DenseOptions } from "./layers/dense.js";
-export { ReLU, Sigmoid, Tanh, Softmax, Identity } from "./layers/activations.js";
+export * from "./layers/activations.js";
 export { Sequential } from "./layers/sequential.js";
 // The layer families: each file exports its layers and their option types.
 export * from "./layers/dropout.js";

@@ -10,3 +10,4 @@ export * from "./indexing.js";
 export * from "./sort.js";
 export * from "./statistics.js";
 export * from "./activations.js";
+export * from "./normalization.js";
