@@ -1,49 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { Tensor, arange, manualSeed, ones, randint, randn, tensor, zeros } from "@tapegrad/autograd";
-import { CrossEntropyLoss, Linear, Module, ModuleList, MultiheadAttention, Parameter, Sequential, optim } from "../src/index.js";
+import { Tensor, arange, manualSeed, randint, tensor } from "@tapegrad/autograd";
+import { CrossEntropyLoss, Embedding, GELU, LayerNorm, Linear, Module, ModuleList, MultiheadAttention, Sequential, optim } from "../src/index.js";
 
 // A two-layer pre-LN transformer (GPT-style) written as a PyTorch tutorial writes it, trained
 // for a few AdamW steps on a rule that needs attention: x[t] = x[t−2] (each token repeats the one two back).
 
-// ——— Local stand-ins, to be swapped for the stock layers when the layers branches merge ———
-// Embedding, LayerNorm and GELU are written in parallel on another branch. These minimal
-// versions have the same names, constructor arguments and semantics (torch.nn.Embedding's
-// N(0, 1) init, LayerNorm over the last dimension with the biased variance and eps 1e-5,
-// exact GELU): replace the three classes by `import { Embedding, LayerNorm, GELU } from
-// "../src/index.js"` and nothing else changes.
-/** STAND-IN for nn.Embedding: rows of `weight` picked by integer indices. */
-class Embedding extends Module {
-  weight: Parameter;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number) {
-    super();
-    this.weight = new Parameter(randn([numEmbeddings, embeddingDim]));
-  }
-  forward(indices: Tensor): Tensor {
-    return this.weight.indexSelect(0, indices.reshape(-1)).reshape([...indices.shape, this.embeddingDim]);
-  }
-}
-/** STAND-IN for nn.LayerNorm(normalizedShape) over the last dimension. */
-class LayerNorm extends Module {
-  weight: Parameter;
-  bias: Parameter;
-  constructor(readonly normalizedShape: number, readonly eps = 1e-5) {
-    super();
-    this.weight = new Parameter(ones([normalizedShape]));
-    this.bias = new Parameter(zeros([normalizedShape]));
-  }
-  forward(x: Tensor): Tensor {
-    const centred = x.sub(x.mean(-1, true));
-    const variance = x.var(-1, { correction: 0, keepdim: true });
-    return centred.div(variance.add(this.eps).sqrt()).mul(this.weight).add(this.bias);
-  }
-}
-/** STAND-IN for nn.GELU() (the exact, erf form). */
-class GELU extends Module {
-  forward(x: Tensor): Tensor {
-    return x.gelu();
-  }
-}
-// ——— end of the stand-ins ———
 
 const vocab = 7;
 const blockSize = 8;
