@@ -1,8 +1,8 @@
 // Internal to the attention family (not re-exported by functional/index.ts): masks as
-// additive biases, the causal mask, and dropout of attention weights. Shared by
+// additive biases and the causal mask. Shared by
 // functional.scaledDotProductAttention and MultiheadAttention.
-import { DataError, Tensor, noGrad, tensor } from "@tapegrad/autograd";
-import { formatShape, kernels, type Generator } from "@tapegrad/tensor";
+import { DataError, Tensor, tensor } from "@tapegrad/autograd";
+import { formatShape, kernels } from "@tapegrad/tensor";
 
 /**
  * How an attention mask is read. tapegrad has no boolean dtype, so a mask says its kind:
@@ -60,16 +60,4 @@ export function causalMask(targetLength: number, sourceLength: number): Tensor {
   const bias = new Float64Array(targetLength * sourceLength);
   for (let i = 0; i < targetLength; i++) for (let j = i + 1; j < sourceLength; j++) bias[i * sourceLength + j] = -Infinity;
   return tensor(bias, { shape: [targetLength, sourceLength] });
-}
-
-/**
- * @internal Inverted dropout of attention weights: each weight kept with probability 1 − p
- * and scaled by 1 / (1 − p), as torch's dropout; p = 1 drops everything. To be replaced by
- * functional.dropout once that family lands.
- */
-export function dropoutWeights(weights: Tensor, p: number, generator: Generator): Tensor {
-  if (p === 0) return weights;
-  if (p === 1) return weights.mul(0);
-  const scale = noGrad(() => new Tensor(generator.uniform(weights.shape)).lt(1 - p).mul(1 / (1 - p)));
-  return weights.mul(scale);
 }

@@ -2,7 +2,8 @@
 import { DataError, ShapeError, Tensor } from "@tapegrad/autograd";
 import { broadcastShapes, formatShape, pickGenerator, sameShape, type Generator, type Seed } from "@tapegrad/tensor";
 import { checkBoolean, checkOptions, optionalNumber } from "../options.js";
-import { additiveMask, causalMask, dropoutWeights, readMaskKind, type MaskKind } from "./attention-core.js";
+import { additiveMask, causalMask, readMaskKind, type MaskKind } from "./attention-core.js";
+import { dropout } from "./dropout.js";
 
 export type { MaskKind } from "./attention-core.js";
 
@@ -83,6 +84,6 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   }
   let scores = query.matmul(key.transpose(-2, -1)).mul(scale);
   if (bias !== null) scores = scores.add(bias);
-  const weights = dropoutWeights(scores.softmax(-1), dropoutP, generator);
+  const weights = dropout(scores.softmax(-1), dropoutP, true, { generator });
   return weights.matmul(value);
 }

@@ -6,7 +6,8 @@ import { Parameter } from "../parameter.js";
 import { Dense } from "./dense.js";
 import { xavierUniform, zeros as fillZeros } from "../init.js";
 import { checkBoolean, checkOptions, optionalNumber } from "../options.js";
-import { additiveMask, causalMask, dropoutWeights, readMaskKind, type MaskKind } from "../functional/attention-core.js";
+import { additiveMask, causalMask, readMaskKind, type MaskKind } from "../functional/attention-core.js";
+import { dropout } from "../functional/dropout.js";
 
 /** Options of MultiheadAttention, as torch.nn.MultiheadAttention's keywords. */
 export interface MultiheadAttentionOptions {
@@ -211,7 +212,7 @@ export class MultiheadAttention extends Module<MultiheadAttentionForwardArgs, Mu
     // softmax(q/√d · kᵀ + mask) · v, in torch 1.13's order (the query scaled before the product).
     let scores = heads(q, L).div(Math.sqrt(this.headDim)).matmul(heads(k, S).transpose(1, 2));
     if (bias !== null) scores = scores.add(bias);
-    const weights = dropoutWeights(scores.softmax(-1), this.training ? this.dropout : 0, pickGenerator({}));
+    const weights = dropout(scores.softmax(-1), this.dropout, this.training);
     const attended = weights.matmul(heads(v, S)).transpose(0, 1).reshape(L * N, E);
     let output = this.outProj.forward(attended).reshape(L, N, E);
     output = !batched ? output.squeeze(1) : this.batchFirst ? output.transpose(0, 1) : output;
