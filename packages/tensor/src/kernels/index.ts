@@ -10,3 +10,5 @@ export * from "./indexing.js";
 export * from "./sort.js";
 export * from "./statistics.js";
 export * from "./activations.js";
+export * from "./conv.js";
+export * from "./pooling.js";
