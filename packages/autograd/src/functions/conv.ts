@@ -1,10 +1,10 @@
 // Free functions of the conv ops, as torch.conv1d / torch.conv2d and torch.nn.functional's
 // unfold and fold, with their keyword arguments as a last options object.
 import { DataError, ShapeError, checkOptions, formatShape, kernels } from "@tapegrad/tensor";
-import { foldOp, sizeTuple, tensorArg, unfoldOp, type SizeArg, type SlidingWindow } from "../ops/conv.js";
+import { conv2dOp, foldOp, sizeTuple, tensorArg, unfoldOp, type ConvGeometry, type SizeArg, type SlidingWindow } from "../ops/conv.js";
 import type { Tensor } from "../tensor.js";
 
-export type { SizeArg, SlidingWindow, FoldParams } from "../ops/conv.js";
+export type { SizeArg, SlidingWindow, FoldParams, ConvGeometry, ConvInputGradParams } from "../ops/conv.js";
 
 /** Options of conv1d and conv2d, as torch.nn.functional.conv2d's keywords. */
 export interface ConvOptions {
@@ -71,12 +71,12 @@ function convSettings(op: string, options: unknown, kernel: readonly number[]): 
 const tuple = (values: readonly number[]) => `(${values.join(" x ")})`;
 
 /**
- * The 2-D convolution on batched input `[N, C, H, W]` with weight `[O, C/G, kH, kW]`:
- * unfold to `[N, C·kH·kW, oH·oW]`, one GEMM per image and group against the weight as
- * `[G, O/G, (C/G)·kH·kW]`, then the bias. The backward is the matmul's GEMMs and a fold.
+ * The 2-D convolution on batched input `[N, C, H, W]` with weight `[O, C/G, kH, kW]`: the
+ * conv2d op (per image, unfold then one GEMM per group; its backward GEMMs plus a fold),
+ * after checking the shapes as PyTorch does.
  */
 function convolve(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, settings: ConvSettings, spatialDims: number): Tensor {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [, c, h, w] = x.shape as [number, number, number, number];
   const [o, cg, kh, kw] = weight.shape as [number, number, number, number];
   const { stride, dilation, padding, groups } = settings;
   const shown = (shape: readonly number[]) => formatShape(spatialDims === 1 ? [...shape.slice(0, 2), shape[3]!] : shape);
@@ -93,21 +93,15 @@ function convolve(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, se
     const dilated = spatialDims === 1 ? [dilation[1] * (kw - 1) + 1] : [dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1];
     throw new ShapeError(`${op}: padded input size per channel ${tuple(padded)} is smaller than the (dilated) kernel ${tuple(dilated)}, for input ${shown(x.shape)}`);
   }
-  const k = cg * kh * kw;
-  const positions = oh * ow;
-  // A 1×1 kernel that visits every pixel once reads the image as it is: no copy.
-  const pointwise = kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && top + bottom + left + right === 0;
-  const window: SlidingWindow = { kernelSize: [kh, kw], dilation, stride, padding: [top, left], blocks: [oh, ow] };
-  const cols = pointwise ? x.reshape(n, c, positions) : unfoldOp([x], window);
-  const y = weight.reshape(groups, o / groups, k).matmul(cols.reshape(n, groups, k, positions)).reshape(n, o, oh, ow);
-  return bias === null ? y : y.add(bias.reshape(o, 1, 1));
+  const geometry: ConvGeometry = { kernelSize: [kh, kw], dilation, stride, padding: [top, left], blocks: [oh, ow], groups };
+  return conv2dOp(bias === null ? [x, weight] : [x, weight, bias], geometry);
 }
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch), as torch.nn.functional.conv2d:
  * input `[N, C, H, W]` (or unbatched `[C, H, W]`), weight `[O, C/groups, kH, kW]`, bias `[O]`
  * → `[N, O, oH, oW]` with oH = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1.
- * Runs as im2col plus GEMMs (see unfold), forward and backward.
+ * Runs image by image as im2col plus one GEMM per group, forward and backward.
  * @throws ShapeError when the shapes do not fit each other or the kernel does not fit in
  *   the padded input; DataError on an unknown option or a malformed size.
  */

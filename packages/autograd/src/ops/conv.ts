@@ -1,11 +1,15 @@
 import { DataError, kernels } from "@tapegrad/tensor";
-import { defineOp, type Op } from "../op.js";
+import { defineOp, savesOther, type Op } from "../op.js";
 import { Tensor } from "../tensor.js";
 
-// The conv ops: im2col (unfold) and col2im (fold), each other's adjoint, so each one's VJP
-// is the other and gradients of gradients come for free. A convolution is composed from
-// them in functions/conv.ts: unfold, then one GEMM per image against the weight (the
-// matmul op), then the bias; its backward is the matmul's GEMMs plus a fold.
+// The conv ops. unfold (im2col) and fold (col2im) are each other's adjoint, so each one's
+// VJP is the other. The convolution is three ops that close under taking VJPs, as
+// PyTorch's convolution and convolution_backward: y = conv2d(x, W) + b, its input gradient
+// ∂x = conv2dInputGrad(g, W) = fold(Wᵀ·g) and its weight gradient
+// ∂W = conv2dWeightGrad(g, x) = Σₙ gₙ·unfold(xₙ)ᵀ. Each is bilinear, so the VJP of each is
+// made of the other two (with the incoming gradient in place of one operand), and
+// gradients of gradients come for free. Their kernels work image by image: unfold into
+// scratch memory, GEMM, fold (kernels/conv.ts says why).
 
 /** Where a sliding window visits an image's last two dimensions (see kernels.unfold). */
 export type SlidingWindow = kernels.SlidingWindow;
@@ -37,6 +41,56 @@ export const foldOp: Op<FoldParams> = defineOp<FoldParams>({
 function windowOf({ kernelSize, dilation, stride, padding, blocks }: SlidingWindow): SlidingWindow {
   return { kernelSize, dilation, stride, padding, blocks };
 }
+
+/** A convolution's window and its number of channel groups. */
+export type ConvGeometry = kernels.ConvGeometry;
+
+/** conv2dInputGrad's parameters: the convolution's geometry and the input's spatial size [H, W]. */
+export interface ConvInputGradParams extends ConvGeometry {
+  readonly inputSize: readonly [number, number];
+}
+
+/** The geometry alone, without an input size. */
+function geometryOf({ kernelSize, dilation, stride, padding, blocks, groups }: ConvGeometry): ConvGeometry {
+  return { kernelSize, dilation, stride, padding, blocks, groups };
+}
+
+/** y = conv(x, W) + b: `[N, C, H, W]`, `[O, C/G, kH, kW]`, `[O]` → `[N, O, oH, oW]`. */
+export const conv2dOp: Op<ConvGeometry> = defineOp<ConvGeometry>({
+  name: "conv2d",
+  rule: "∂x = conv2dInputGrad(g, W), ∂W = conv2dWeightGrad(g, x), ∂b = Σ_{n,y,x} g",
+  save: (needsGrad) => savesOther(needsGrad),
+  forward: ([x, w, b], geometry) => kernels.conv2d(x!, w!, b, geometry),
+  vjp: (g, { inputs: [x, w], inputShapes: [shapeX], needsGrad, params }) => [
+    needsGrad[0] ? conv2dInputGradOp([g, w!], { ...geometryOf(params), inputSize: [shapeX![2]!, shapeX![3]!] }) : null,
+    needsGrad[1] ? conv2dWeightGradOp([g, x!], geometryOf(params)) : null,
+    needsGrad[2] ? g.sum([0, 2, 3]) : null,
+  ],
+});
+
+/** ∂x of a convolution, fold(Wᵀ·g): `[N, O, oH, oW]`, `[O, C/G, kH, kW]` → `[N, C, H, W]`. */
+export const conv2dInputGradOp: Op<ConvInputGradParams> = defineOp<ConvInputGradParams>({
+  name: "conv2dInputGrad",
+  rule: "∂g = conv2d(h, W), ∂W = conv2dWeightGrad(g, h)",
+  save: savesOther,
+  forward: ([g, w], params) => kernels.conv2dInputGrad(g!, w!, params.inputSize, params),
+  vjp: (h, { inputs: [g, w], needsGrad, params }) => [
+    needsGrad[0] ? conv2dOp([h, w!], geometryOf(params)) : null,
+    needsGrad[1] ? conv2dWeightGradOp([g!, h], geometryOf(params)) : null,
+  ],
+});
+
+/** ∂W of a convolution, Σₙ gₙ·unfold(xₙ)ᵀ: `[N, O, oH, oW]`, `[N, C, H, W]` → `[O, C/G, kH, kW]`. */
+export const conv2dWeightGradOp: Op<ConvGeometry> = defineOp<ConvGeometry>({
+  name: "conv2dWeightGrad",
+  rule: "∂g = conv2d(x, H), ∂x = conv2dInputGrad(g, H)",
+  save: savesOther,
+  forward: ([g, x], geometry) => kernels.conv2dWeightGrad(g!, x!, geometry),
+  vjp: (h, { inputs: [g, x], inputShapes: [, shapeX], needsGrad, params }) => [
+    needsGrad[0] ? conv2dOp([x!, h], params) : null,
+    needsGrad[1] ? conv2dInputGradOp([g!, h], { ...params, inputSize: [shapeX![2]!, shapeX![3]!] }) : null,
+  ],
+});
 
 /** A size given as one number for every spatial dimension, or one per dimension, as PyTorch's `_pair`/`_single`. */
 export type SizeArg = number | readonly number[];
