@@ -64,7 +64,8 @@ export const conv2dOp: Op<ConvGeometry> = defineOp<ConvGeometry>({
   vjp: (g, { inputs: [x, w], inputShapes: [shapeX], needsGrad, params }) => [
     needsGrad[0] ? conv2dInputGradOp([g, w!], { ...geometryOf(params), inputSize: [shapeX![2]!, shapeX![3]!] }) : null,
     needsGrad[1] ? conv2dWeightGradOp([g, x!], geometryOf(params)) : null,
-    needsGrad[2] ? g.sum([0, 2, 3]) : null,
+    // Σ over the positions first (the last, contiguous dimension: no reordering copy), then the images.
+    needsGrad[2] ? g.flatten(2).sum(2).sum(0) : null,
   ],
 });
 
