@@ -34,6 +34,8 @@ CASES = {
     "conv2d_pointwise": (lambda x, w, b: F.conv2d(x, w, b), [real(2, 3, 4, 5), real(4, 3, 1, 1), real(4)]),
     "conv2d_transposed_input": (lambda x, w, b: F.conv2d(x.transpose(2, 3), w, b, padding=(1, 0)), [real(2, 2, 6, 5), real(3, 2, 3, 3), real(3)]),
     "conv2d_large_kernel": (lambda x, w: F.conv2d(x, w, padding=2), [real(1, 1, 4, 4), real(2, 1, 5, 5)]),
+    # padding beyond the kernel's reach: the input gradient folds (no transposed convolution)
+    "conv2d_pad_beyond_kernel": (lambda x, w, b: F.conv2d(x, w, b, padding=(2, 1)), [real(2, 2, 3, 4), real(3, 2, 2, 1), real(3)]),
     "conv2d_twice": (lambda x, w1, b1, w2: F.conv2d(F.conv2d(x, w1, b1, padding=1).relu(), w2, stride=2), [real(2, 1, 8, 8), real(4, 1, 3, 3), real(4), real(3, 4, 3, 3)]),
     # conv1d
     "conv1d_basic": (lambda x, w, b: F.conv1d(x, w, b), [real(2, 3, 9), real(4, 3, 3), real(4)]),

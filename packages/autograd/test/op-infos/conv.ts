@@ -5,6 +5,7 @@ import type { OpInfo } from "../op-info-kit.js";
 /** Geometries of the gradient ops' samples, with the input size each belongs to. */
 const plain: ConvGeometry = { kernelSize: [2, 3], dilation: [1, 1], stride: [1, 1], padding: [0, 0], blocks: [3, 3], groups: 1 }; // input [4, 5]
 const strided: ConvGeometry = { kernelSize: [3, 3], dilation: [1, 2], stride: [2, 1], padding: [1, 2], blocks: [3, 4], groups: 2 }; // input [5, 4]
+const padded: ConvGeometry = { kernelSize: [2, 1], dilation: [1, 1], stride: [1, 1], padding: [2, 1], blocks: [6, 6], groups: 1 }; // input [3, 4]
 const inputGrad = (geometry: ConvGeometry, inputSize: [number, number]) => (g: Tensor, w: Tensor) => conv2dInputGradOp([g, w], { ...geometry, inputSize });
 const weightGrad = (geometry: ConvGeometry) => (g: Tensor, x: Tensor) => conv2dWeightGradOp([g, x], geometry);
 
@@ -76,6 +77,8 @@ export const convInfos: readonly OpInfo[] = [
     samples: [
       { shapes: [[2, 3, 3, 3], [3, 2, 2, 3]] },
       { shapes: [[1, 4, 3, 4], [4, 2, 3, 3]], call: inputGrad(strided, [5, 4]) },
+      // Padding beyond the kernel's reach: folded on the wide grid rather than convolved.
+      { shapes: [[2, 3, 6, 6], [3, 2, 2, 1]], call: inputGrad(padded, [3, 4]) },
     ],
     zeroSize: [
       { shapes: [[0, 3, 3, 3], [3, 2, 2, 3]], output: [0, 2, 4, 5] },
@@ -90,6 +93,7 @@ export const convInfos: readonly OpInfo[] = [
     samples: [
       { shapes: [[2, 3, 3, 3], [2, 2, 4, 5]] },
       { shapes: [[1, 4, 3, 4], [1, 4, 5, 4]], call: weightGrad(strided) },
+      { shapes: [[2, 3, 6, 6], [2, 2, 3, 4]], call: weightGrad(padded) },
     ],
     zeroSize: [
       { shapes: [[0, 3, 3, 3], [0, 2, 4, 5]], output: [3, 2, 2, 3] },

@@ -26,6 +26,7 @@ export const expressions: Expressions = {
   conv2d_pointwise: (x, w, b) => conv2d(x, w!, b),
   conv2d_transposed_input: (x, w, b) => conv2d(x.transpose(2, 3), w!, b, { padding: [1, 0] }),
   conv2d_large_kernel: (x, w) => conv2d(x, w!, null, { padding: 2 }),
+  conv2d_pad_beyond_kernel: (x, w, b) => conv2d(x, w!, b, { padding: [2, 1] }),
   conv2d_twice: (x, w1, b1, w2) => conv2d(conv2d(x, w1!, b1, { padding: 1 }).relu(), w2!, null, { stride: 2 }),
   conv1d_basic: (x, w, b) => conv1d(x, w!, b),
   conv1d_options: (x, w, b) => conv1d(x, w!, b, { stride: 2, padding: 2, dilation: 2, groups: 2 }),

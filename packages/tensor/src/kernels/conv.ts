@@ -8,11 +8,12 @@ import { gemmStrided } from "./matmul.js";
 // zeros around it: no per-element bounds test, no closure. Any strides are read.
 //
 // The convolution kernels (conv2d and its two gradients) run image by image: unfold one
-// image into a scratch buffer that stays in cache, one GEMM per group on it, and (for the
+// image into scratch memory that stays in cache, one GEMM per group on it, and (for the
 // input's gradient) fold the GEMM's result back. Unfolding the whole batch first would
 // write and re-read C·kH·kW times the input through main memory (29 MB for a batch of 64
 // 8-channel 28×28 images, 3×3): measured, that traffic and its page faults cost more
-// than the GEMMs.
+// than the GEMMs. Stride-1 convolutions (most of them) go further, on the wide grid
+// (see WideGrid): unfolding becomes one memcpy per channel and tap.
 
 /**
  * Where a sliding window visits the last two dimensions of an image (rows, columns), as
@@ -389,6 +390,8 @@ export function conv2dInputGrad(g: NDArray, weight: NDArray, inputSize: readonly
   if (g.ndim !== 4 || g.shape[1] !== s.outChannels || g.shape[2] !== geometry.blocks[0] || g.shape[3] !== geometry.blocks[1]) {
     throw new ShapeError(`conv2dInputGrad: expected a gradient [N, ${s.outChannels}, ${geometry.blocks.join(", ")}], got ${formatShape(g.shape)}`);
   }
+  const transposed = transposedConvolution(weight, inputSize, geometry);
+  if (transposed !== null) return conv2d(g, transposed.weight, undefined, transposed.geometry);
   const { channels, outChannels, groupIn, groupOut, taps } = s;
   const result = NDArray.empty([batch, channels, height, width]);
   const out = result.data;
@@ -418,6 +421,43 @@ export function conv2dInputGrad(g: NDArray, weight: NDArray, inputSize: readonly
     }
   }
   return result;
+}
+
+/**
+ * A stride-1 convolution's input gradient as a convolution of the gradient itself, the
+ * transposed convolution: ∂x[c, y, x] = Σ_{o,i,j} g[o, y + i·dH − p′H, x + j·dW − p′W]·W[o, c, kH−1−i, kW−1−j]
+ * with p′ = d·(k − 1) − p: the weight flipped and its channel axes swapped,
+ * `[C, O/G, kH, kW]`. That unfolds g on the wide grid (memcpys) instead of folding
+ * C·kH·kW rows back value by value. Null where the padding on either side exceeds the
+ * dilated kernel (p′ < 0) or there is a stride: the caller folds then.
+ */
+function transposedConvolution(weight: NDArray, inputSize: readonly [number, number], geometry: ConvGeometry): { weight: NDArray; geometry: ConvGeometry } | null {
+  const [kh, kw] = geometry.kernelSize;
+  const [dh, dw] = geometry.dilation;
+  const [ph, pw] = geometry.padding;
+  const [oh, ow] = geometry.blocks;
+  if (geometry.stride[0] !== 1 || geometry.stride[1] !== 1) return null;
+  const before: [number, number] = [dh * (kh - 1) - ph, dw * (kw - 1) - pw];
+  // Padding after the last row and column: whatever gives the blocks (stride 1).
+  const after = [oh + dh * (kh - 1) - inputSize[0] - ph, ow + dw * (kw - 1) - inputSize[1] - pw];
+  if (before[0] < 0 || before[1] < 0 || after[0]! > dh * (kh - 1) || after[1]! > dw * (kw - 1)) return null;
+  const [outChannels, groupIn] = weight.shape as [number, number];
+  const groups = geometry.groups;
+  const groupOut = outChannels / groups;
+  const flipped = NDArray.empty([groupIn * groups, groupOut, kh, kw]);
+  const to = flipped.data;
+  const from = weight.data;
+  const [s0, s1, s2, s3] = weight.strides as [number, number, number, number];
+  let at = flipped.offset;
+  for (let group = 0; group < groups; group++) {
+    for (let c = 0; c < groupIn; c++) {
+      for (let o = 0; o < groupOut; o++) {
+        const base = weight.offset + (group * groupOut + o) * s0 + c * s1;
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) to[at++] = from[base + (kh - 1 - i) * s2 + (kw - 1 - j) * s3]!;
+      }
+    }
+  }
+  return { weight: flipped, geometry: { kernelSize: [kh, kw], dilation: [dh, dw], stride: [1, 1], padding: before, blocks: [inputSize[0], inputSize[1]], groups } };
 }
 
 /**
