@@ -202,7 +202,10 @@ function productOf(size: number): Float64Array {
  * row of the columns is one contiguous run of the padded plane, from i·dH·paddedWidth + j·dW,
  * copied with copyWithin (a memcpy) instead of value by value, and folding it back is one
  * branch-free loop; the GEMMs grow by paddedWidth / oW (7% for 28×28, 3×3). Each padded
- * plane keeps dW·(kW − 1) zeros of slack after it for the last tap's overrun.
+ * plane keeps dW·(kW − 1) zeros of slack after it for the last tap's overrun. The
+ * discarded columns read real pixels (wrapped from the next row); the weight gradient
+ * multiplies them by the zeros the gradient has there, so only a non-finite input (0·∞)
+ * can reach a result through them.
  */
 interface WideGrid {
   readonly width: number;
