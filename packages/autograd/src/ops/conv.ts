@@ -9,7 +9,8 @@ import { Tensor } from "../tensor.js";
 // ∂W = conv2dWeightGrad(g, x) = Σₙ gₙ·unfold(xₙ)ᵀ. Each is bilinear, so the VJP of each is
 // made of the other two (with the incoming gradient in place of one operand), and
 // gradients of gradients come for free. Their kernels work image by image: unfold into
-// scratch memory, GEMM, fold (kernels/conv.ts says why).
+// scratch memory, GEMM, fold; at stride 1 the input gradient is computed as the transposed
+// convolution instead of a fold (kernels/conv.ts says why).
 
 /** Where a sliding window visits an image's last two dimensions (see kernels.unfold). */
 export type SlidingWindow = kernels.SlidingWindow;
