@@ -38,6 +38,18 @@ describe("max pooling's ties, padding and indices", () => {
     expect(indices.requiresGrad).toBe(false);
   });
 
+  it("NaN wins a window, the last NaN as in PyTorch; a window of −∞ picks its first tap (checked with torch 1.13)", () => {
+    const x = tensor([[[[1, NaN], [3, NaN]]]], { requiresGrad: true });
+    const { values, indices } = F.maxPool2d(x, 2, { returnIndices: true });
+    expect(Number.isNaN(values.item())).toBe(true);
+    expect(indices.item()).toBe(3);
+    values.sum().backward();
+    expect(x.grad!.toArray()).toEqual([[[[0, 0], [0, 1]]]]);
+    const infinite = F.maxPool2d(tensor([[[[-Infinity, -Infinity], [-Infinity, -Infinity]]]]), 2, { returnIndices: true });
+    expect(infinite.values.item()).toBe(-Infinity);
+    expect(infinite.indices.item()).toBe(0);
+  });
+
   it("overlapping windows sharing one maximum add their gradients there", () => {
     const x = tensor([[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]], { requiresGrad: true });
     const [g] = gradients(F.maxPool2d(x, 2, { stride: 1 }).sum(), [x]);
