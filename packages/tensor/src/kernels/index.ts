@@ -11,3 +11,5 @@ export * from "./sort.js";
 export * from "./statistics.js";
 export * from "./activations.js";
 export * from "./normalization.js";
+export * from "./conv.js";
+export * from "./pooling.js";
