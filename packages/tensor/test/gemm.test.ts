@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Generator, NDArray, kernels, wasmGemmAvailable } from "@tapegrad/tensor";
-import { gemmReference, setWasmGemm } from "../src/kernels/matmul.js";
+import { gemmReference, setGemmKernel } from "../src/kernels/matmul.js";
 import { gemmWasm } from "../src/kernels/fastgemm/wasm.js";
 
 // The SIMD kernel sums every element over k in the same order as the scalar reference, so
@@ -109,11 +109,11 @@ describe("WebAssembly SIMD GEMM", () => {
     const a = g.normalArray([2, 40, 30]);
     const b = g.normalArray([30, 50]).transpose(0, 1).transpose(0, 1);
     const fast = kernels.matmul(a, b);
-    const previous = setWasmGemm(false);
+    const previous = setGemmKernel("scalar");
     try {
       expect(kernels.matmul(a, b).toArray()).toEqual(fast.toArray());
     } finally {
-      setWasmGemm(previous);
+      setGemmKernel(previous);
     }
   });
 

@@ -1,8 +1,8 @@
-import { ShapeError, formatShape } from "../errors.js";
+import { DataError, ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { checkOut } from "./out.js";
 import { NDArray } from "../ndarray.js";
-import { gemmWasm } from "./fastgemm/wasm.js";
+import { gemmWasm, wasmGemmAvailable } from "./fastgemm/wasm.js";
 import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
 
 export type { StridedMatrix };
@@ -17,12 +17,30 @@ export function worthWasm(m: number, n: number, k: number): boolean {
   return m * n * k >= 256;
 }
 
-let wasmEnabled = true;
+/**
+ * The GEMM kernels, fastest first: WebAssembly relaxed SIMD with fused multiply-adds,
+ * WebAssembly SIMD, and the scalar reference in JavaScript.
+ */
+export type GemmKernel = "fma" | "simd" | "scalar";
 
-/** Turns the WebAssembly kernel off or on (to compare paths); returns the previous setting. */
-export function setWasmGemm(on: boolean): boolean {
-  const previous = wasmEnabled;
-  wasmEnabled = on;
+let chosen: GemmKernel | undefined;
+
+/** The kernel matrix products run on here: the fastest this engine supports, unless `setGemmKernel` chose another. */
+export function gemmKernel(): GemmKernel {
+  return chosen ?? (wasmGemmAvailable() ? "simd" : "scalar");
+}
+
+/**
+ * Runs matrix products on `kernel` from now on (to compare kernels or test one against
+ * another); returns the kernel used before.
+ * @throws DataError when this engine cannot run that kernel.
+ */
+export function setGemmKernel(kernel: GemmKernel): GemmKernel {
+  const previous = gemmKernel();
+  if (kernel !== "scalar" && !(kernel === "simd" && wasmGemmAvailable())) {
+    throw new DataError(`setGemmKernel: the ${kernel} kernel cannot run here`);
+  }
+  chosen = kernel;
   return previous;
 }
 
@@ -33,7 +51,7 @@ export function setWasmGemm(on: boolean): boolean {
  * over k in the same order and then add its bias, so they agree bit for bit.
  */
 export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
-  if (wasmEnabled && worthWasm(m, n, k) && gemmWasm(m, n, k, a, b, c, cOffset, bias)) return;
+  if (gemmKernel() !== "scalar" && worthWasm(m, n, k) && gemmWasm(m, n, k, a, b, c, cOffset, bias)) return;
   gemmReference(m, n, k, a, b, c, cOffset, bias);
 }
 
