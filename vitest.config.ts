@@ -16,5 +16,8 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "docs/test/**/*.test.ts", "tests/**/*.test.ts"],
     setupFiles: ["./vitest.setup.ts"],
     testTimeout: 60_000,
+    // Tests run on the kernels users get from the repository's scripts: on Node 20 the FMA
+    // GEMM needs relaxed SIMD, which is behind this flag (on by default from Node 22).
+    execArgv: ["--experimental-wasm-relaxed-simd"],
   },
 });

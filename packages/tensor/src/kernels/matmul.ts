@@ -18,8 +18,9 @@ export function worthWasm(m: number, n: number, k: number): boolean {
 }
 
 /**
- * The GEMM kernels, fastest first: WebAssembly relaxed SIMD with fused multiply-adds,
- * WebAssembly SIMD, and the scalar reference in JavaScript.
+ * The GEMM kernels, fastest first: WebAssembly relaxed SIMD with fused multiply-adds
+ * (results within a few units in the last place of the others), WebAssembly SIMD and the
+ * scalar reference in JavaScript (these two equal bit for bit).
  */
 export type GemmKernel = "fma" | "simd" | "scalar";
 
@@ -27,7 +28,7 @@ let chosen: GemmKernel | undefined;
 
 /** The kernel matrix products run on here: the fastest this engine supports, unless `setGemmKernel` chose another. */
 export function gemmKernel(): GemmKernel {
-  return chosen ?? (wasmGemmAvailable() ? "simd" : "scalar");
+  return chosen ?? (wasmGemmAvailable("fma") ? "fma" : wasmGemmAvailable("simd") ? "simd" : "scalar");
 }
 
 /**
@@ -37,22 +38,23 @@ export function gemmKernel(): GemmKernel {
  */
 export function setGemmKernel(kernel: GemmKernel): GemmKernel {
   const previous = gemmKernel();
-  if (kernel !== "scalar" && !(kernel === "simd" && wasmGemmAvailable())) {
-    throw new DataError(`setGemmKernel: the ${kernel} kernel cannot run here`);
+  if (kernel !== "scalar" && !((kernel === "simd" || kernel === "fma") && wasmGemmAvailable(kernel))) {
+    throw new DataError(`setGemmKernel: the ${String(kernel)} kernel cannot run here`);
   }
   chosen = kernel;
   return previous;
 }
 
 /**
- * C[m×n] = A[m×k] · B[k×n] (+ bias[n] on every row) for strided operands, written into
- * `c` (contiguous rows of n) at `cOffset`: the WebAssembly SIMD kernel for all but tiny
- * products, else (or where SIMD is missing) the scalar reference. Both sum each element
- * over k in the same order and then add its bias, so they agree bit for bit.
+ * C[m×n] = A[m×k] · B[k×n] (+ bias[n] on every row, then ReLU when `relu`) for strided
+ * operands, written into `c` (contiguous rows of n) at `cOffset`: the WebAssembly kernel
+ * for all but tiny products, else (or where WebAssembly SIMD is missing) the scalar
+ * reference. Each element is summed over k in order, then its bias is added.
  */
-export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
-  if (gemmKernel() !== "scalar" && worthWasm(m, n, k) && gemmWasm(m, n, k, a, b, c, cOffset, bias)) return;
-  gemmReference(m, n, k, a, b, c, cOffset, bias);
+export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): void {
+  const kernel = gemmKernel();
+  if (kernel !== "scalar" && k > 0 && worthWasm(m, n, k) && gemmWasm(kernel, m, n, k, a, b, c, cOffset, bias, relu)) return;
+  gemmReference(m, n, k, a, b, c, cOffset, bias, relu);
 }
 
 /**
@@ -60,9 +62,16 @@ export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b
  * read through their strides; nothing is copied. The loop order follows the layout: when
  * B's rows are contiguous the inner loop is an axpy over a row of B (ikj), else a dot
  * product along k (ijk). Either way each element is summed over k in order, then the bias
- * (if any) is added.
+ * (if any) is added; with `relu`, negative results become 0 (NaN stays NaN).
  */
-export function gemmReference(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
+export function gemmReference(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): void {
+  gemmSums(m, n, k, matrixA, matrixB, c, cOffset, bias);
+  // max(v, 0) with NaN kept, as kernels.relu.
+  if (relu) for (let i = cOffset, end = cOffset + m * n; i < end; i++) if (!(c[i]! > 0) && c[i] === c[i]) c[i] = 0;
+}
+
+/** The sums of `gemmReference` (then the bias), before any ReLU. */
+function gemmSums(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
   const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = matrixA;
   const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = matrixB;
   if (bColStride === 1) {
@@ -155,21 +164,36 @@ export function matmul(a: NDArray, b: NDArray, out?: NDArray): NDArray {
  * @throws ShapeError when the sizes or `out` do not fit.
  */
 export function linear(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArray): NDArray {
+  return dense("linear", x, weight, bias, out, false);
+}
+
+/**
+ * max(x·Wᵀ + b, 0), a dense layer followed by ReLU, as one GEMM whose epilogue adds the
+ * bias and then applies ReLU before storing (equal to `relu(linear(x, weight, bias))` bit
+ * for bit: NaN stays NaN, −0 becomes 0): `[…, in] × [out, in] (+ [out]) → […, out]`.
+ * With `out` the result is written there, as for `linear`.
+ * @throws ShapeError when the sizes or `out` do not fit.
+ */
+export function linearRelu(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArray): NDArray {
+  return dense("linearRelu", x, weight, bias, out, true);
+}
+
+function dense(op: string, x: NDArray, weight: NDArray, bias: NDArray | undefined, out: NDArray | undefined, relu: boolean): NDArray {
   if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(`linear: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., in] and [out, in])`);
+    throw new ShapeError(`${op}: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., in] and [out, in])`);
   }
   const [outFeatures, inFeatures] = weight.shape as [number, number];
   if (bias !== undefined && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
-    throw new ShapeError(`linear: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected [${outFeatures}])`);
+    throw new ShapeError(`${op}: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected [${outFeatures}])`);
   }
   const rows = sizeOf(x.shape.slice(0, -1));
   const x2 = x.reshape([rows, inFeatures]);
   const shape = [...x.shape.slice(0, -1), outFeatures];
-  const result = out === undefined ? NDArray.empty(shape) : gemmOut("linear", out, shape, x, weight, ...(bias ? [bias] : []));
+  const result = out === undefined ? NDArray.empty(shape) : gemmOut(op, out, shape, x, weight, ...(bias ? [bias] : []));
   const left = { data: x2.data, offset: x2.offset, rowStride: x2.strides[0]!, colStride: x2.strides[1]! };
   // Wᵀ: swapping W's strides reads it transposed.
   const right = { data: weight.data, offset: weight.offset, rowStride: weight.strides[1]!, colStride: weight.strides[0]! };
-  gemmStrided(rows, outFeatures, inFeatures, left, right, result.data, result.offset, bias?.values());
+  gemmStrided(rows, outFeatures, inFeatures, left, right, result.data, result.offset, bias?.values(), relu);
   return result;
 }
 
