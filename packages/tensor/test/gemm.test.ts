@@ -214,6 +214,56 @@ describe("linearRelu", () => {
     );
   });
 
+  it("has a backward that equals passWherePositive, matmul and sum bit for bit, any layout, odd sizes, NaN, on every kernel", () => {
+    const kernelsHere: ("simd" | "fma")[] = fmaAvailable ? ["simd", "fma"] : ["simd"];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), layoutArb, layoutArb, fc.integer(), (rows, inFeatures, outFeatures, lx, lg, seed) => {
+        const g = new Generator(seed);
+        const x = operand(g, rows, inFeatures, lx);
+        const weight = seed % 2 === 0 ? g.normalArray([outFeatures, inFeatures]) : g.normalArray([inFeatures, outFeatures]).transpose(0, 1);
+        const grad = operand(g, rows, outFeatures, lg);
+        const y = kernels.relu(g.normalArray([rows, outFeatures]));
+        if (seed % 7 === 0) grad.data[grad.offset] = Number.NaN;
+        if (seed % 11 === 0) grad.data[grad.offset] = -0;
+        for (const kernel of kernelsHere) {
+          const previous = setGemmKernel(kernel);
+          try {
+            const needs = [seed % 3 !== 0, seed % 5 !== 0, true];
+            const fused = kernels.linearReluBackward(grad, y, x, weight, [outFeatures, inFeatures], needs);
+            const gz = kernels.passWherePositive(grad, y);
+            // Both products have rows·in·out multiply-adds; below 256 matmul takes the scalar path.
+            if ((needs[0] || needs[1]) && rows * inFeatures * outFeatures < 256) {
+              expect(fused).toBeNull();
+              continue;
+            }
+            expect(fused).not.toBeNull();
+            const same = (a: NDArray | undefined, b: NDArray) => expect(Array.from(a!.values())).toEqual(Array.from(b.values()));
+            if (needs[0]) same(fused!.input, kernels.matmul(gz, weight));
+            if (needs[1]) same(fused!.weight, kernels.matmul(gz.transpose(0, 1), x));
+            same(fused!.bias, kernels.sum(gz, 0));
+            expect(fused!.input === undefined).toBe(!needs[0]);
+            expect(fused!.weight === undefined).toBe(!needs[1]);
+          } finally {
+            setGemmKernel(previous);
+          }
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it("has no fused backward on the scalar kernel or for batched inputs (the composite runs there)", () => {
+    const g = new Generator(1);
+    const args = [g.normalArray([30, 20]), g.normalArray([30, 20]), g.normalArray([30, 10]), g.normalArray([20, 10])] as const;
+    const previous = setGemmKernel("scalar");
+    try {
+      expect(kernels.linearReluBackward(...args, [20, 10], [true, true, true])).toBeNull();
+    } finally {
+      setGemmKernel(previous);
+    }
+    expect(kernels.linearReluBackward(g.normalArray([2, 30, 20]), g.normalArray([2, 30, 20]), g.normalArray([2, 30, 10]), args[3], [20, 10], [true, true, true])).toBeNull();
+  });
+
   it("names itself in its errors", () => {
     expect(() => kernels.linearRelu(NDArray.zeros([2, 3]), NDArray.zeros([4, 2]))).toThrow("linearRelu: input [2,3] does not fit weight [4,2]");
   });

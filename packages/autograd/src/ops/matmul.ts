@@ -1,5 +1,6 @@
 import { kernels, sizeOf } from "@tapegrad/tensor";
 import { defineOp, savesOther } from "../op.js";
+import { isGradEnabled } from "../modes.js";
 import { Tensor } from "../tensor.js";
 import { toTensor } from "./operand.js";
 import { reluBackward } from "./unary.js";
@@ -65,6 +66,12 @@ export const linearReluOp = defineOp({
   save: (needsGrad) => ({ ...savesOther(needsGrad), output: true }),
   forward: ([x, w, b]) => kernels.linearRelu(x!, w!, b),
   vjp: (g, { inputs: [x, w], output, inputShapes: [, shapeW], needsGrad }, { ownsGrad }) => {
+    // A plain backward (grad mode off) takes all three gradients from one kernel call that
+    // keeps ∂z in WebAssembly memory; it equals the composite below bit for bit.
+    if (!isGradEnabled()) {
+      const fused = kernels.linearReluBackward(g.array, output!.array, x?.array, w?.array, shapeW!, needsGrad);
+      if (fused) return [fused.input, fused.weight, fused.bias].slice(0, needsGrad.length).map((a) => (a ? new Tensor(a) : null));
+    }
     const gz = reluBackward([g, output!], undefined, ownsGrad ? g.array : undefined);
     return linearGrads(gz, x, w, shapeW!, needsGrad);
   },

@@ -77,6 +77,50 @@
         (local.set $s (i32.add (local.get $s) (i32.const 4)))
         (br $strips))))
 
+  ;; ReLU's backward on `count` values (a multiple of 2; the caller rounds up and keeps the
+  ;; extra value inside memory): dst = g + 0 where gate > 0, else +0,
+  ;; as kernels.passWherePositive (a −0 gradient through an open gate becomes +0, NaN passes
+  ;; an open gate). dst may be g.
+  (func (export "reluBackward") (param $g i32) (param $gate i32) (param $dst i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $count) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst)
+          (v128.and
+            (f64x2.add (v128.load (local.get $g)) (v128.const f64x2 0 0))
+            (f64x2.gt (v128.load (local.get $gate)) (v128.const f64x2 0 0))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $gate (i32.add (local.get $gate) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $pairs))))
+
+  ;; dst[j] = Σ_i src[i·cols + j] for a rows×cols row-major matrix, summed row after row
+  ;; from 0 (the order of kernels.sum over leading dimensions), two columns at a time: for
+  ;; an odd `cols` the last pair reads one value past each row (the last one past the
+  ;; matrix) and writes dst[cols], which the caller ignores.
+  (func (export "columnSums") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $j i32) (local $i i32) (local $p i32) (local $rowBytes i32) (local $acc v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $j (i32.const 0))
+    (block $done
+      (loop $columns
+        (br_if $done (i32.ge_s (local.get $j) (local.get $cols)))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $src) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $i (local.get $rows))
+        (block $summed
+          (loop $down
+            (br_if $summed (i32.eqz (local.get $i)))
+            (local.set $acc (f64x2.add (local.get $acc) (v128.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $down)))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 3))) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $columns))))
+
   ;; Stores the first `cols` (1 to 4) values of one tile row: lo holds columns 0–1, hi 2–3.
   (func $storeRow (param $cp i32) (param $lo v128) (param $hi v128) (param $cols i32)
     (if (i32.ge_u (local.get $cols) (i32.const 4))

@@ -6,6 +6,8 @@ interface GemmExports {
   memory: WebAssembly.Memory;
   pack(src: number, rowBytes: number, colBytes: number, rows: number, cols: number, dst: number): void;
   gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, aPanelBytes: number, b: number, bRowBytes: number, bStripBytes: number, c: number, bias: number, flags: number): void;
+  reluBackward(g: number, gate: number, dst: number, count: number): void;
+  columnSums(src: number, rows: number, cols: number, dst: number): void;
 }
 
 /** The two builds of gemm.wat: with fused multiply-adds (relaxed SIMD) and without (SIMD). */
@@ -49,8 +51,19 @@ function heap(kernel: GemmExports, doubles: number): Float64Array {
   return new Float64Array(kernel.memory.buffer);
 }
 
-/** Rounds a count of doubles up to a whole cache line (8 doubles), so every region starts aligned. */
-const line = (doubles: number): number => (doubles + 7) & ~7;
+/**
+ * Plans one call's use of the kernel's memory: regions handed out one after another, each
+ * starting on a cache line (8 doubles), with `slack` values after each for the kernels'
+ * reads past an end (row-major B's last strip, pairs over an odd count).
+ */
+class Regions {
+  total = 0;
+  take(doubles: number, slack = 4): number {
+    const at = this.total;
+    this.total += (doubles + slack + 7) & ~7;
+    return at;
+  }
+}
 
 /**
  * Values from the first to one past the last element a rows×cols strided matrix reads, or
@@ -63,31 +76,27 @@ function span(rows: number, cols: number, { rowStride, colStride }: StridedMatri
   return extent <= 2 * rows * cols + 64 ? extent : -1;
 }
 
-/** An operand copied into the kernel's memory: its first element's index and its strides there. */
-interface Staged {
-  at: number;
-  rowStride: number;
-  colStride: number;
-}
+/** Values `stage` needs at most for a rows×cols matrix. */
+const stagedSize = (rows: number, cols: number, x: StridedMatrix): number => Math.max(span(rows, cols, x), rows * cols);
 
 /**
- * Copies the values a rows×cols matrix reads into the kernel's memory at `at`: the span
- * from its first to its last element in one block (strides kept), or, for a view whose
- * span is much wider than itself, its elements gathered row by row (strides cols, 1).
+ * Copies the values a rows×cols matrix reads into the kernel's memory at `at` and returns
+ * the matrix as the kernel sees it there (data = memory): the span from its first to its
+ * last element in one block, strides kept; or, for a view whose span is much wider than
+ * itself (or with `contiguous`, for any layout but row-major), its elements gathered into
+ * contiguous rows.
  */
-function stage(memory: Float64Array, at: number, rows: number, cols: number, x: StridedMatrix): Staged {
+function stage(memory: Float64Array, at: number, rows: number, cols: number, x: StridedMatrix, contiguous = false): StridedMatrix {
   const extent = span(rows, cols, x);
-  if (extent >= 0) {
+  const rowMajor = x.colStride === 1 && x.rowStride === cols;
+  if (extent >= 0 && (!contiguous || rowMajor)) {
     memory.set(x.data.subarray(x.offset, x.offset + extent), at);
-    return { at, rowStride: x.rowStride, colStride: x.colStride };
+    return { data: memory, offset: at, rowStride: x.rowStride, colStride: x.colStride };
   }
   const { data, offset, rowStride, colStride } = x;
   for (let i = 0, to = at; i < rows; i++) for (let p = 0; p < cols; p++) memory[to++] = data[offset + i * rowStride + p * colStride]!;
-  return { at, rowStride: cols, colStride: 1 };
+  return { data: memory, offset: at, rowStride: cols, colStride: 1 };
 }
-
-/** Values `stage` needs at most for a rows×cols matrix. */
-const staged = (rows: number, cols: number, x: StridedMatrix): number => Math.max(span(rows, cols, x), rows * cols);
 
 /**
  * An operand larger than this many values (32 KiB, an L1 cache)...
@@ -97,10 +106,36 @@ const PACK_ABOVE = 4096;
  * ...is packed in strips when at least this many rows of A, 16 tiles, re-read it: rows of
  * B read 32 bytes at a time at a stride of n·8 bytes crowd into a few cache sets and evict
  * each other (measured before this kernel: packing made 256² 14% and 512² 22% faster).
+ * B whose rows are not contiguous is always packed.
  */
 const PACK_ROWS = 64;
-const PACK_A = (globalThis as any).process?.env?.PACK_A === "1";
-const PACK_ALL_B = (globalThis as any).process?.env?.PACK_B === "1";
+
+const packsB = (m: number, k: number, n: number, b: StridedMatrix): boolean => b.colStride !== 1 || (m >= PACK_ROWS && k * n > PACK_ABOVE);
+
+/** Where one GEMM's B is packed, planned before memory is sized: -1 when it is read in place. */
+function planPack(regions: Regions, m: number, k: number, n: number, b: StridedMatrix): number {
+  return packsB(m, k, n, b) ? regions.take(((n + 3) & ~3) * k) : -1;
+}
+
+/**
+ * C[m×n] = A·B (+ bias, then ReLU) with every operand staged in the kernel's memory
+ * already (`a` and `b` as `stage` returned them, C and the bias as offsets): packs B at
+ * `packAt` when planPack gave one, then runs the kernel.
+ */
+function run(kernel: GemmExports, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: number, cAt: number, biasAt: number, flags: number): void {
+  let bAt = b.offset;
+  let bRowBytes = b.rowStride * 8;
+  let bStripBytes = 32;
+  if (packAt >= 0) {
+    // B packed as Bᵀ: its columns become the rows of the strips.
+    kernel.pack(b.offset * 8, b.colStride * 8, b.rowStride * 8, n, k, packAt * 8);
+    [bAt, bRowBytes, bStripBytes] = [packAt, 32, 32 * k];
+  }
+  // B in the outer loop when it is the larger operand: each of its strips then stays in
+  // L1 while A streams past from L2.
+  const bOuter = n > m ? 4 : 0;
+  kernel.gemm(m, n, k, a.offset * 8, a.rowStride * 8, a.colStride * 8, a.rowStride * 32, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter);
+}
 
 /**
  * C[m×n] = A[m×k]·B[k×n] (+ bias on every row, then ReLU when `relu`) on one build of the
@@ -115,41 +150,73 @@ const PACK_ALL_B = (globalThis as any).process?.env?.PACK_B === "1";
 export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): boolean {
   const kernel = load(build);
   if (!kernel) return false;
-  const n4 = (n + 3) & ~3;
-  const pack = PACK_ALL_B || b.colStride !== 1 || (m >= PACK_ROWS && k * n > PACK_ABOVE);
-  const biasStart = 0;
-  const cStart = biasStart + line(n4);
-  const aStart = cStart + line(m * n);
-  const bStart = aStart + line(staged(m, k, a));
-  // Row-major B's last strip reads up to 3 values past its end: 4 of slack.
-  const packStart = bStart + line(staged(k, n, b) + 4);
-  const packA = PACK_A;
-  const aPackStart = packStart + line(pack ? n4 * k : 0);
-  const memory = heap(kernel, aPackStart + (packA ? ((m + 3) & ~3) * k : 0));
-  const left = stage(memory, aStart, m, k, a);
-  let aArgs = [left.at * 8, left.rowStride * 8, left.colStride * 8, left.rowStride * 32];
-  if (packA) {
-    kernel.pack(left.at * 8, left.rowStride * 8, left.colStride * 8, m, k, aPackStart * 8);
-    aArgs = [aPackStart * 8, 8, 32, 32 * k];
-  }
-  const right = stage(memory, bStart, k, n, b);
-  let bAt = right.at;
-  let bRowBytes = right.rowStride * 8;
-  let bStripBytes = 32;
-  if (pack) {
-    // B packed as Bᵀ: its columns become the rows of the strips.
-    kernel.pack(right.at * 8, right.colStride * 8, right.rowStride * 8, n, k, packStart * 8);
-    [bAt, bRowBytes, bStripBytes] = [packStart, 32, 32 * k];
-  }
+  const regions = new Regions();
+  const biasAt = regions.take(n);
+  const cAt = regions.take(m * n);
+  const aAt = regions.take(stagedSize(m, k, a));
+  const bAt = regions.take(stagedSize(k, n, b));
+  const packAt = planPack(regions, m, k, n, b);
+  const memory = heap(kernel, regions.total);
   if (bias) {
-    memory.set(bias.subarray(0, n), biasStart);
-    memory.fill(0, biasStart + n, biasStart + n4);
+    memory.set(bias.subarray(0, n), biasAt);
+    memory.fill(0, biasAt + n, biasAt + n + 4);
   }
-  // B in the outer loop when it is the larger operand: each of its strips then stays in
-  // L1 while A streams past from L2.
-  const bOuter = n > m ? 4 : 0;
-  const flags = (bias ? 1 : 0) | (relu ? 2 : 0) | bOuter;
-  kernel.gemm(m, n, k, aArgs[0]!, aArgs[1]!, aArgs[2]!, aArgs[3]!, bAt * 8, bRowBytes, bStripBytes, cStart * 8, biasStart * 8, flags);
-  c.set(memory.subarray(cStart, cStart + m * n), cOffset);
+  run(kernel, m, n, k, stage(memory, aAt, m, k, a), stage(memory, bAt, k, n, b), packAt, cAt, biasAt, (bias ? 1 : 0) | (relu ? 2 : 0));
+  c.set(memory.subarray(cAt, cAt + m * n), cOffset);
+  return true;
+}
+
+/** Where `linearReluBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
+export interface DenseGradients {
+  /** ∂x, rows×in. */
+  readonly input: Float64Array | null;
+  /** ∂W, out×in. */
+  readonly weight: Float64Array | null;
+  /** ∂b, out values. */
+  readonly bias: Float64Array | null;
+}
+
+/**
+ * The backward of y = max(x·Wᵀ + b, 0) in one visit to the kernel: ∂z = g·[y > 0]
+ * (kernels.passWherePositive's rule), ∂x = ∂z·W, ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z. g and y
+ * (rows×out) and x (rows×in) and W (out×in) are copied in once; ∂z never leaves the
+ * kernel's memory. Each gradient equals the one matmul and sum compute from ∂z on the
+ * same build, bit for bit. Returns false (having done nothing) when that build is
+ * unavailable. Needs rows, out and in ≥ 1.
+ */
+export function linearReluBackwardWasm(build: WasmGemmBuild, rows: number, outFeatures: number, inFeatures: number, g: StridedMatrix, y: StridedMatrix, x: StridedMatrix, w: StridedMatrix, into: DenseGradients): boolean {
+  const kernel = load(build);
+  if (!kernel) return false;
+  const count = rows * outFeatures;
+  const regions = new Regions();
+  const gzAt = regions.take(count);
+  const yAt = regions.take(count);
+  const sumsAt = into.bias ? regions.take(outFeatures) : -1;
+  // ∂x = ∂z·W: A = ∂z [rows, out], B = W [out, in].
+  const gxAt = into.input ? regions.take(rows * inFeatures) : -1;
+  const wAt = into.input ? regions.take(stagedSize(outFeatures, inFeatures, w)) : -1;
+  const wPackAt = into.input ? planPack(regions, rows, outFeatures, inFeatures, w) : -1;
+  // ∂W = ∂zᵀ·x: A = ∂zᵀ [out, rows], B = x [rows, in].
+  const gwAt = into.weight ? regions.take(outFeatures * inFeatures) : -1;
+  const xAt = into.weight ? regions.take(stagedSize(rows, inFeatures, x)) : -1;
+  const xPackAt = into.weight ? planPack(regions, outFeatures, rows, inFeatures, x) : -1;
+  const memory = heap(kernel, regions.total);
+  stage(memory, gzAt, rows, outFeatures, g, true);
+  stage(memory, yAt, rows, outFeatures, y, true);
+  kernel.reluBackward(gzAt * 8, yAt * 8, gzAt * 8, count + (count & 1));
+  const gz: StridedMatrix = { data: memory, offset: gzAt, rowStride: outFeatures, colStride: 1 };
+  if (into.input) {
+    run(kernel, rows, inFeatures, outFeatures, gz, stage(memory, wAt, outFeatures, inFeatures, w), wPackAt, gxAt, 0, 0);
+    into.input.set(memory.subarray(gxAt, gxAt + rows * inFeatures));
+  }
+  if (into.weight) {
+    const gzT: StridedMatrix = { data: memory, offset: gzAt, rowStride: 1, colStride: outFeatures };
+    run(kernel, outFeatures, inFeatures, rows, gzT, stage(memory, xAt, rows, inFeatures, x), xPackAt, gwAt, 0, 0);
+    into.weight.set(memory.subarray(gwAt, gwAt + outFeatures * inFeatures));
+  }
+  if (into.bias) {
+    kernel.columnSums(gzAt * 8, rows, outFeatures, sumsAt * 8);
+    into.bias.set(memory.subarray(sumsAt, sumsAt + outFeatures));
+  }
   return true;
 }
