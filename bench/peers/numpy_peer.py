@@ -2,11 +2,9 @@
 write them (seed 000's feed-forward and hand-written backward: weights [in, out],
 Z = A @ W + b, a cache of every Z and A), timed the same way (warm-up, median).
 bench/run.mjs starts it twice, with one BLAS thread and with the default.
-
-A case with "layout": "outIn" stores the weights [out, in] and computes A @ W.T + b
-instead: the same arithmetic, but glibc then hands out fresh mmap'd memory on every step
-(a 360 KB result per op), which costs numpy about twice the time. It is shown on its own
-line, never as the headline."""
+bench/run.mjs raises glibc's mmap and trim thresholds for it (see there): with the
+defaults, every step gives its 360 KB arrays back to the system and faults fresh pages in.
+"""
 import os
 import sys
 
@@ -75,36 +73,6 @@ def mlp_step(sizes, n, activation, rng):
     return step
 
 
-def mlp_step_out_in(sizes, n, activation, rng):
-    """The same step with weights [out, in] and A @ W.T + b (the allocation effect)."""
-    X = rng.standard_normal((n, sizes[0]))
-    Y = (rng.random((n, 1)) > 0.5).astype(np.float64)
-    Ws = [rng.uniform(-1, 1, (sizes[i + 1], sizes[i])) / np.sqrt(sizes[i]) for i in range(len(sizes) - 1)]
-    bs = [np.zeros(sizes[i + 1]) for i in range(len(sizes) - 1)]
-
-    def step():
-        As, Zs = [X], []
-        A = X
-        for i, (W, b) in enumerate(zip(Ws, bs)):
-            Z = A @ W.T + b
-            Zs.append(Z)
-            A = sigmoid(Z) if i == len(Ws) - 1 else relu(Z) if activation == "relu" else np.tanh(Z)
-            As.append(A)
-        cost = -np.mean(Y * np.log(A + 1e-12) + (1 - Y) * np.log(1 - A + 1e-12))
-        dZ = (A - Y) / n
-        for i in reversed(range(len(Ws))):
-            dW = dZ.T @ As[i]
-            db = dZ.sum(0)
-            if i > 0:
-                dA = dZ @ Ws[i]
-                dZ = dA * (Zs[i - 1] > 0) if activation == "relu" else dA * (1 - As[i] ** 2)
-            Ws[i] -= 0.01 * dW
-            bs[i] -= 0.01 * db
-        return cost
-
-    return step
-
-
 def softmax_step(rng):
     n = 128
     X = rng.standard_normal((n, 784))
@@ -127,8 +95,7 @@ def softmax_step(rng):
 def build(case, rng):
     kind = case["kind"]
     if kind == "mlp":
-        make = mlp_step_out_in if case.get("layout") == "outIn" else mlp_step
-        return make(case["sizes"], case["n"], case["activation"], rng)
+        return mlp_step(case["sizes"], case["n"], case["activation"], rng)
     if kind == "softmax":
         return softmax_step(rng)
     if kind == "matmul":
