@@ -26,6 +26,21 @@ describe("linearRelu", () => {
     }
   });
 
+  it("gives a plain backward (its fused kernel) the composite's gradients bit for bit, large enough for the kernel, with and without a bias", () => {
+    for (const [seed, withBias] of [[0, true], [1, false], [2, true]] as const) {
+      manualSeed(seed);
+      const leaves = () => [randn(40, 12).requiresGrad_(), randn(9, 12).requiresGrad_(), randn(9).requiresGrad_()] as const;
+      const weights = randn(40, 9);
+      const run = (f: (x: Tensor, w: Tensor, b?: Tensor) => Tensor) => {
+        manualSeed(100 + seed);
+        const [x, w, b] = leaves();
+        f(x, w, withBias ? b : undefined).mul(weights).sum().backward();
+        return [x.grad, w.grad, withBias ? b.grad : null].map(bits);
+      };
+      expect(run((x, w, b) => linearRelu(x, w, b))).toEqual(run((x, w, b) => linear(x, w, b).relu()));
+    }
+  });
+
   it("names itself in its errors", () => {
     expect(() => linearRelu(randn(2, 3), randn(4, 2))).toThrow("linearRelu: input [2,3] does not fit weight [4,2]");
   });

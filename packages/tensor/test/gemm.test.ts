@@ -214,7 +214,7 @@ describe("linearRelu", () => {
     );
   });
 
-  it("has a backward that equals passWherePositive, matmul and sum bit for bit, any layout, odd sizes, NaN, on every kernel", () => {
+  it("has a backward (with and without ReLU's mask) that equals passWherePositive, matmul and sum bit for bit, any layout of x and W, odd sizes, NaN, on every kernel", () => {
     const kernelsHere: ("simd" | "fma")[] = fmaAvailable ? ["simd", "fma"] : ["simd"];
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), layoutArb, layoutArb, fc.integer(), (rows, inFeatures, outFeatures, lx, lg, seed) => {
@@ -225,24 +225,27 @@ describe("linearRelu", () => {
         const y = kernels.relu(g.normalArray([rows, outFeatures]));
         if (seed % 7 === 0) grad.data[grad.offset] = Number.NaN;
         if (seed % 11 === 0) grad.data[grad.offset] = -0;
+        const needs = [seed % 3 !== 0, seed % 5 !== 0, true];
         for (const kernel of kernelsHere) {
           const previous = setGemmKernel(kernel);
           try {
-            const needs = [seed % 3 !== 0, seed % 5 !== 0, true];
-            const fused = kernels.linearReluBackward(grad, y, x, weight, [outFeatures, inFeatures], needs);
-            const gz = kernels.passWherePositive(grad, y);
-            // Both products have rows·in·out multiply-adds; below 256 matmul takes the scalar path.
-            if ((needs[0] || needs[1]) && rows * inFeatures * outFeatures < 256) {
-              expect(fused).toBeNull();
-              continue;
+            for (const masked of [false, true]) {
+              const fused = masked ? kernels.linearReluBackward(grad, y, x, weight, [outFeatures, inFeatures], needs) : kernels.linearBackward(grad, x, weight, [outFeatures, inFeatures], needs);
+              // Both products have rows·in·out multiply-adds; below 256 matmul takes the
+              // scalar path, and a strided g is summed in another order.
+              if (!grad.isContiguous() || ((needs[0] || needs[1]) && rows * inFeatures * outFeatures < 256)) {
+                expect(fused).toBeNull();
+                continue;
+              }
+              expect(fused).not.toBeNull();
+              const gz = masked ? kernels.passWherePositive(grad, y) : grad;
+              const same = (a: NDArray | undefined, b: NDArray) => expect(Array.from(a!.values())).toEqual(Array.from(b.values()));
+              if (needs[0]) same(fused!.input, kernels.matmul(gz, weight));
+              if (needs[1]) same(fused!.weight, kernels.matmul(gz.transpose(0, 1), x));
+              same(fused!.bias, kernels.sum(gz, 0));
+              expect(fused!.input === undefined).toBe(!needs[0]);
+              expect(fused!.weight === undefined).toBe(!needs[1]);
             }
-            expect(fused).not.toBeNull();
-            const same = (a: NDArray | undefined, b: NDArray) => expect(Array.from(a!.values())).toEqual(Array.from(b.values()));
-            if (needs[0]) same(fused!.input, kernels.matmul(gz, weight));
-            if (needs[1]) same(fused!.weight, kernels.matmul(gz.transpose(0, 1), x));
-            same(fused!.bias, kernels.sum(gz, 0));
-            expect(fused!.input === undefined).toBe(!needs[0]);
-            expect(fused!.weight === undefined).toBe(!needs[1]);
           } finally {
             setGemmKernel(previous);
           }

@@ -51,8 +51,21 @@ export const linearOp = defineOp({
   rule: "∂x = G·W, ∂W = Gᵀ·x, ∂b = Σ_rows G",
   save: savesOther,
   forward: ([x, w, b]) => kernels.linear(x!, w!, b),
-  vjp: (g, { inputs: [x, w], inputShapes: [, shapeW], needsGrad }) => linearGrads(g, x, w, shapeW!, needsGrad),
+  vjp: (g, { inputs: [x, w], inputShapes: [, shapeW], needsGrad }) => {
+    // A plain backward (grad mode off) takes all three gradients from one kernel call that
+    // reads g once; it equals the composite below bit for bit.
+    if (!isGradEnabled()) {
+      const fused = kernels.linearBackward(g.array, x?.array, w?.array, shapeW!, needsGrad);
+      if (fused) return fusedGrads(fused, needsGrad.length);
+    }
+    return linearGrads(g, x, w, shapeW!, needsGrad);
+  },
 });
+
+/** A fused kernel's gradients as the VJP's list, one entry per input. */
+function fusedGrads(fused: kernels.LinearGradients, inputs: number): (Tensor | null)[] {
+  return [fused.input, fused.weight, fused.bias].slice(0, inputs).map((a) => (a ? new Tensor(a) : null));
+}
 
 /**
  * y = max(x·Wᵀ + b, 0) as one op (a dense layer then ReLU): the GEMM applies ReLU as it
@@ -70,7 +83,7 @@ export const linearReluOp = defineOp({
     // keeps ∂z in WebAssembly memory; it equals the composite below bit for bit.
     if (!isGradEnabled()) {
       const fused = kernels.linearReluBackward(g.array, output!.array, x?.array, w?.array, shapeW!, needsGrad);
-      if (fused) return [fused.input, fused.weight, fused.bias].slice(0, needsGrad.length).map((a) => (a ? new Tensor(a) : null));
+      if (fused) return fusedGrads(fused, needsGrad.length);
     }
     const gz = reluBackward([g, output!], undefined, ownsGrad ? g.array : undefined);
     return linearGrads(gz, x, w, shapeW!, needsGrad);
@@ -95,8 +108,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 /**
  * A dense layer followed by ReLU, y = max(x·Wᵀ + b, 0), as one op: equal to
  * `linear(x, weight, bias).relu()` bit for bit, values and gradients, but one pass over
- * the activations instead of two. `[…, in]`, weight `[out, in]`, bias `[out]` → `[…, out]`.
- * nn's Sequential runs a Dense followed by a ReLU through it.
+ * the activations instead of two, and a backward that applies ReLU's mask inside the GEMM
+ * kernel's memory. One node in the graph (nn's Sequential keeps Dense and ReLU apart, so
+ * traces show both). `[…, in]`, weight `[out, in]`, bias `[out]` → `[…, out]`.
  * @throws ShapeError when the sizes do not fit.
  */
 export function linearRelu(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {

@@ -1,4 +1,4 @@
-import { DataError, Tensor, linear, linearRelu, uniform } from "@tapegrad/autograd";
+import { DataError, Tensor, linear, uniform } from "@tapegrad/autograd";
 import { ShapeError, formatShape, pickGenerator, type Generator, type Seed } from "@tapegrad/tensor";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -49,7 +49,10 @@ export class Dense extends Module {
    * @throws ShapeError when the last dimension of x is not inFeatures.
    */
   forward(x: Tensor): Tensor {
-    checkInput(x, this.inFeatures);
+    if (!(x instanceof Tensor)) throw new DataError("Dense.forward: expected a Tensor");
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new ShapeError(`Dense.forward: expected input [..., ${this.inFeatures}], got ${formatShape(x.shape)}`);
+    }
     return linear(x, this.weight, this.bias);
   }
 
@@ -57,23 +60,6 @@ export class Dense extends Module {
   override extraRepr(): string {
     return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
   }
-}
-
-function checkInput(x: Tensor, inFeatures: number): void {
-  if (!(x instanceof Tensor)) throw new DataError("Dense.forward: expected a Tensor");
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
-    throw new ShapeError(`Dense.forward: expected input [..., ${inFeatures}], got ${formatShape(x.shape)}`);
-  }
-}
-
-/**
- * `relu(dense.forward(x))` as one op (linearRelu: ReLU applied as the GEMM stores), for
- * Sequential; the same values, gradients and errors. Not exported from the package.
- * @throws ShapeError when the last dimension of x is not inFeatures.
- */
-export function denseThenRelu(dense: Dense, x: Tensor): Tensor {
-  checkInput(x, dense.inFeatures);
-  return linearRelu(x, dense.weight, dense.bias);
 }
 
 /** The same class as Dense, under PyTorch's name. */

@@ -1,7 +1,5 @@
 import { DataError, type Tensor } from "@tapegrad/autograd";
 import { Module } from "../module.js";
-import { ReLU } from "./activations.js";
-import { Dense, denseThenRelu } from "./dense.js";
 
 /**
  * Applies modules one after another. Children are named "0", "1", … (and readable as
@@ -33,26 +31,10 @@ export class Sequential extends Module {
     return this;
   }
 
-  /**
-   * Runs the modules in order. A Dense followed by a ReLU runs as one op (linearRelu, the
-   * same values and gradients in one pass fewer) unless either has hooks or is a subclass.
-   */
+  /** Runs the modules in order. */
   forward(x: Tensor): Tensor {
     let y = x;
-    for (let i = 0, n = this.length; i < n; i++) {
-      const module = this[i]!;
-      if (i + 1 < n && module instanceof Dense && fusesWithRelu(module, this[i + 1]!)) {
-        y = denseThenRelu(module, y);
-        i++;
-      } else {
-        y = module.forward(y);
-      }
-    }
+    for (let i = 0, n = this.length; i < n; i++) y = this[i]!.forward(y);
     return y;
   }
-}
-
-/** A plain Dense then a plain ReLU, neither with hooks (which install an own `forward`). */
-function fusesWithRelu(dense: Dense, next: Module): boolean {
-  return Object.getPrototypeOf(dense) === Dense.prototype && Object.getPrototypeOf(next) === ReLU.prototype && !Object.hasOwn(dense, "forward") && !Object.hasOwn(next, "forward");
 }

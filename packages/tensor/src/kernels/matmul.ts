@@ -2,7 +2,7 @@ import { DataError, ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { checkOut } from "./out.js";
 import { NDArray } from "../ndarray.js";
-import { gemmWasm, linearReluBackwardWasm, wasmGemmAvailable } from "./fastgemm/wasm.js";
+import { denseBackwardWasm, gemmWasm, wasmGemmAvailable } from "./fastgemm/wasm.js";
 import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
 
 export type { StridedMatrix };
@@ -208,27 +208,41 @@ export interface LinearGradients {
 }
 
 /**
- * The backward of y = linearRelu(x, W, b) for 2-D x, from g = ∂L/∂y, in one visit to the
- * WebAssembly kernel: ∂z = g·[y > 0] (passWherePositive's rule), ∂x = ∂z·W, ∂W = ∂zᵀ·x,
- * ∂b = Σ_rows ∂z, each equal bit for bit to `matmul` and `sum` on ∂z. g, y `[rows, out]`,
- * x `[rows, in]` (needed for ∂W), W `[out, in]` (needed for ∂x) of shape `weightShape`;
- * `needs` says which of ∂x, ∂W, ∂b to compute. Returns null where that identity would not
- * hold or the kernel would not pay: on the scalar kernel, for other ranks or empty shapes,
- * or when a product is small enough for matmul to take the scalar path; the caller then
- * composes the ops.
+ * The backward of z = linear(x, W, b) for 2-D x, from g = ∂L/∂z, in one visit to the
+ * WebAssembly kernel: ∂x = g·W, ∂W = gᵀ·x, ∂b = Σ_rows g, each equal bit for bit to what
+ * `matmul` and `sum` compute. g `[rows, out]` (contiguous), x `[rows, in]` (needed for
+ * ∂W), W `[out, in]` (needed for ∂x) of shape `weightShape`; `needs` says which of ∂x, ∂W,
+ * ∂b to compute. Returns null where that identity would not hold or the kernel would not
+ * pay: on the scalar kernel, for other ranks, empty shapes or a strided g, or when a
+ * product is small enough for matmul to take the scalar path; the caller then composes
+ * the ops.
+ */
+export function linearBackward(g: NDArray, x: NDArray | undefined, weight: NDArray | undefined, weightShape: readonly number[], needs: readonly boolean[]): LinearGradients | null {
+  return denseBackward(g, undefined, x, weight, weightShape, needs);
+}
+
+/**
+ * The backward of y = linearRelu(x, W, b) for 2-D x, from g = ∂L/∂y: as `linearBackward`
+ * on ∂z = g·[y > 0] (passWherePositive's rule), the mask applied inside the kernel's
+ * memory. y `[rows, out]` is linearRelu's output.
  */
 export function linearReluBackward(g: NDArray, y: NDArray, x: NDArray | undefined, weight: NDArray | undefined, weightShape: readonly number[], needs: readonly boolean[]): LinearGradients | null {
+  return denseBackward(g, y, x, weight, weightShape, needs);
+}
+
+function denseBackward(g: NDArray, y: NDArray | undefined, x: NDArray | undefined, weight: NDArray | undefined, weightShape: readonly number[], needs: readonly boolean[]): LinearGradients | null {
   const kernel = gemmKernel();
   const [outFeatures, inFeatures] = weightShape as [number, number];
   const rows = g.shape[0]!;
-  if (kernel === "scalar" || g.ndim !== 2 || rows === 0 || outFeatures === 0 || inFeatures === 0) return null;
+  // matmul's scalar path and sum's order over a strided g would round differently.
+  if (kernel === "scalar" || g.ndim !== 2 || !g.isContiguous() || rows === 0 || outFeatures === 0 || inFeatures === 0) return null;
   if ((needs[0] && !worthWasm(rows, inFeatures, outFeatures)) || (needs[1] && !worthWasm(outFeatures, inFeatures, rows))) return null;
   const matrix = (a: NDArray | undefined): StridedMatrix => (a === undefined ? { data: g.data, offset: 0, rowStride: 0, colStride: 0 } : { data: a.data, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! });
   const input = needs[0] ? NDArray.empty([rows, inFeatures]) : undefined;
   const gradWeight = needs[1] ? NDArray.empty([outFeatures, inFeatures]) : undefined;
   const bias = needs[2] ? NDArray.empty([outFeatures]) : undefined;
   const into = { input: input?.data ?? null, weight: gradWeight?.data ?? null, bias: bias?.data ?? null };
-  if (!linearReluBackwardWasm(kernel, rows, outFeatures, inFeatures, matrix(g), matrix(y), matrix(x), matrix(weight), into)) return null;
+  if (!denseBackwardWasm(kernel, rows, outFeatures, inFeatures, matrix(g), y ? matrix(y) : null, matrix(x), matrix(weight), into)) return null;
   return { ...(input && { input }), ...(gradWeight && { weight: gradWeight }), ...(bias && { bias }) };
 }
 

@@ -172,7 +172,7 @@ export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, 
   return true;
 }
 
-/** Where `linearReluBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
+/** Where `denseBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
 export interface DenseGradients {
   /** ∂x, rows×in. */
   readonly input: Float64Array | null;
@@ -183,20 +183,21 @@ export interface DenseGradients {
 }
 
 /**
- * The backward of y = max(x·Wᵀ + b, 0) in one visit to the kernel: ∂z = g·[y > 0]
- * (kernels.passWherePositive's rule), ∂x = ∂z·W, ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z. g and y
- * (rows×out) and x (rows×in) and W (out×in) are copied in once; ∂z never leaves the
- * kernel's memory. Each gradient equals the one matmul and sum compute from ∂z on the
- * same build, bit for bit. Returns false (having done nothing) when that build is
- * unavailable. Needs rows, out and in ≥ 1.
+ * The backward of a dense layer, z = x·Wᵀ + b (then y = max(z, 0) when `y` is given), in
+ * one visit to the kernel: ∂z = g, or g·[y > 0] (kernels.passWherePositive's rule) after
+ * a ReLU; then ∂x = ∂z·W, ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z. g and y (rows×out), x (rows×in) and
+ * W (out×in) are copied in once; ∂z never leaves the kernel's memory. Each gradient equals
+ * the one matmul and sum compute from a contiguous ∂z on the same build, bit for bit.
+ * Returns false (having done nothing) when that build is unavailable. Needs rows, out and
+ * in ≥ 1.
  */
-export function linearReluBackwardWasm(build: WasmGemmBuild, rows: number, outFeatures: number, inFeatures: number, g: StridedMatrix, y: StridedMatrix, x: StridedMatrix, w: StridedMatrix, into: DenseGradients): boolean {
+export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeatures: number, inFeatures: number, g: StridedMatrix, y: StridedMatrix | null, x: StridedMatrix, w: StridedMatrix, into: DenseGradients): boolean {
   const kernel = load(build);
   if (!kernel) return false;
   const count = rows * outFeatures;
   const regions = new Regions();
   const gzAt = regions.take(count);
-  const yAt = regions.take(count);
+  const yAt = y ? regions.take(count) : -1;
   const sumsAt = into.bias ? regions.take(outFeatures) : -1;
   // ∂x = ∂z·W: A = ∂z [rows, out], B = W [out, in].
   const gxAt = into.input ? regions.take(rows * inFeatures) : -1;
@@ -208,8 +209,10 @@ export function linearReluBackwardWasm(build: WasmGemmBuild, rows: number, outFe
   const xPackAt = into.weight ? planPack(regions, outFeatures, rows, inFeatures, x) : -1;
   const memory = heap(kernel, regions.total);
   stage(memory, gzAt, rows, outFeatures, g, true);
-  stage(memory, yAt, rows, outFeatures, y, true);
-  kernel.reluBackward(gzAt * 8, yAt * 8, gzAt * 8, count + (count & 1));
+  if (y) {
+    stage(memory, yAt, rows, outFeatures, y, true);
+    kernel.reluBackward(gzAt * 8, yAt * 8, gzAt * 8, count + (count & 1));
+  }
   const gz: StridedMatrix = { data: memory, offset: gzAt, rowStride: outFeatures, colStride: 1 };
   if (into.input) {
     run(kernel, rows, inFeatures, outFeatures, gz, stage(memory, wAt, outFeatures, inFeatures, w), wPackAt, gxAt, 0, 0);
