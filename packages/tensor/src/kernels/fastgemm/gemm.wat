@@ -96,6 +96,21 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (br $pairs))))
 
+  ;; max(v, 0) on `count` values (a multiple of 2; the caller rounds up and keeps the extra
+  ;; value inside memory), as kernels.relu: pmax(v, 0) is v < 0 ? 0 : v (NaN kept), and
+  ;; + 0 turns its −0 into +0. dst may be src.
+  (func (export "relu") (param $src i32) (param $dst i32) (param $count i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $count) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst)
+          (f64x2.add (f64x2.pmax (v128.load (local.get $src)) (v128.const f64x2 0 0)) (v128.const f64x2 0 0)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $pairs))))
+
   ;; dst[j] = Σ_i src[i·cols + j] for a rows×cols row-major matrix, summed row after row
   ;; from 0 (the order of kernels.sum over leading dimensions), two columns at a time: for
   ;; an odd `cols` the last pair reads one value past each row (the last one past the

@@ -7,6 +7,7 @@ interface GemmExports {
   pack(src: number, rowBytes: number, colBytes: number, rows: number, cols: number, dst: number): void;
   gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, aPanelBytes: number, b: number, bRowBytes: number, bStripBytes: number, c: number, bias: number, flags: number): void;
   reluBackward(g: number, gate: number, dst: number, count: number): void;
+  relu(src: number, dst: number, count: number): void;
   columnSums(src: number, rows: number, cols: number, dst: number): void;
 }
 
@@ -227,5 +228,43 @@ export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeature
     kernel.columnSums(gzAt * 8, rows, outFeatures, sumsAt * 8);
     into.bias.set(memory.subarray(sumsAt, sumsAt + outFeatures));
   }
+  return true;
+}
+
+/** Either build (their elementwise functions are the same code): the FMA one where it loads. */
+const anyBuild = (): GemmExports | null => load("fma") ?? load("simd");
+
+/**
+ * max(v, 0) on `count` contiguous values of `x` from `xOffset` into `out` from `outOffset`
+ * (which may be the same memory), through the kernel's memory: branch-free, where the
+ * JavaScript loop mispredicts on every other sign. The same values as kernels.relu.
+ * Returns false (having done nothing) without WebAssembly SIMD.
+ */
+export function reluWasm(x: Float64Array, xOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
+  const kernel = anyBuild();
+  if (!kernel) return false;
+  const memory = heap(kernel, new Regions().take(count));
+  memory.set(x.subarray(xOffset, xOffset + count), 0);
+  kernel.relu(0, 0, count + (count & 1));
+  out.set(memory.subarray(0, count), outOffset);
+  return true;
+}
+
+/**
+ * g + 0 where gate > 0, else +0 (kernels.passWherePositive, ReLU's backward) on `count`
+ * contiguous values, into `out` (which may be g's memory), through the kernel's memory.
+ * Returns false (having done nothing) without WebAssembly SIMD.
+ */
+export function reluBackwardWasm(g: Float64Array, gOffset: number, gate: Float64Array, gateOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
+  const kernel = anyBuild();
+  if (!kernel) return false;
+  const regions = new Regions();
+  const gAt = regions.take(count);
+  const gateAt = regions.take(count);
+  const memory = heap(kernel, regions.total);
+  memory.set(g.subarray(gOffset, gOffset + count), gAt);
+  memory.set(gate.subarray(gateOffset, gateOffset + count), gateAt);
+  kernel.reluBackward(gAt * 8, gateAt * 8, gAt * 8, count + (count & 1));
+  out.set(memory.subarray(gAt, gAt + count), outOffset);
   return true;
 }
