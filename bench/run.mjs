@@ -23,7 +23,7 @@ import v8 from "node:v8";
 // command line, where newer Node versions reject flags of features they have shipped.
 if (Number(process.versions.node.split(".")[0]) < 22 && !process.argv.includes("--no-fma")) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
 const { kernels, Generator } = await import("../packages/tensor/dist/index.js");
-const { Tensor, manualSeed, noGrad } = await import("../packages/autograd/dist/index.js");
+const { Tensor, linearRelu, manualSeed, noGrad } = await import("../packages/autograd/dist/index.js");
 const { BCELoss, CrossEntropyLoss, Dense, ReLU, Sequential, Sigmoid, Tanh, optim } = await import("../packages/nn/dist/index.js");
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -53,14 +53,24 @@ function medianMs(fn, repeats, warmup) {
 const generator = new Generator(0);
 const randn = (shape) => generator.normalArray(shape);
 
-function mlpStep({ sizes, n, activation }) {
+/** Dense layers whose hidden ones run as linearRelu (one op each): the fused path a custom module can take. */
+function fusedModel(sizes) {
+  const dense = sizes.slice(1).map((out, i) => new Dense(sizes[i], out));
+  return {
+    parameters: () => dense.flatMap((d) => d.parameters()),
+    forward: (x) => dense.reduce((h, d, i) => (i + 1 < dense.length ? linearRelu(h, d.weight, d.bias) : d.forward(h).sigmoid()), x),
+  };
+}
+
+function mlpStep({ sizes, n, activation, fused }) {
   manualSeed(0);
   const layers = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Dense(sizes[i], sizes[i + 1]));
     layers.push(i + 2 < sizes.length ? (activation === "relu" ? new ReLU() : new Tanh()) : new Sigmoid());
   }
-  const model = new Sequential(...layers);
+  manualSeed(0);
+  const model = fused ? fusedModel(sizes) : new Sequential(...layers);
   const X = new Tensor(randn([n, sizes[0]]));
   const Y = new Tensor(kernels.gt(generator.uniform([n, 1]), kernels.scalar(0.5)));
   const lossFn = new BCELoss();
@@ -147,8 +157,10 @@ const cases = [
   { name: "sum over axis 0 of [1000,1000]", kind: "elementwise", op: "sum0", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   { name: "sum over axis 1 of [1000,1000]", kind: "elementwise", op: "sum1", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   // Side lines, never the headline: numpy under glibc's default allocator thresholds, which
-  // unmap and map its 360 KB arrays again every step; and tapegrad on the kernel without FMA.
+  // unmap and map its 360 KB arrays again every step; tapegrad with the fused linearRelu op
+  // (one graph node per hidden layer); and tapegrad on the kernel without FMA.
   { name: `${MOONS}, numpy with glibc's default malloc`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", repeats: r(200), warmup: 30, peers: ["numpy-malloc"] },
+  { name: `${MOONS}, tapegrad with linearRelu layers`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", fused: true, repeats: r(200), warmup: 30, peers: ["numpy"] },
   ...(kernel === "fma"
     ? [{ name: `${MOONS}, tapegrad without FMA`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", gemm: "simd", repeats: r(200), warmup: 30, peers: ["numpy"] }]
     : []),
