@@ -17,7 +17,7 @@ export type WasmGemmBuild = "fma" | "simd";
 const loaded = new Map<WasmGemmBuild, GemmExports | null>();
 
 /**
- * Instantiates one build of the kernel once, synchronously (each module is about 1 KB,
+ * Instantiates one build of the kernel once, synchronously (each module is under 2 KB,
  * well under browsers' limit for synchronous compilation). Null where WebAssembly or the
  * build's extension is missing: `WebAssembly.validate` rejects the module there (relaxed
  * SIMD: Node 20 without --experimental-wasm-relaxed-simd, older browsers).
@@ -119,29 +119,40 @@ const PACK_DEPTH = 512;
 
 const packsB = (m: number, k: number, n: number, b: StridedMatrix): boolean => b.colStride !== 1 || ((m >= PACK_ROWS || k >= PACK_DEPTH) && k * n > PACK_ABOVE);
 
-/** Where one GEMM's B is packed, planned before memory is sized: -1 when it is read in place. */
-function planPack(regions: Regions, m: number, k: number, n: number, b: StridedMatrix): number {
-  return packsB(m, k, n, b) ? regions.take(((n + 3) & ~3) * k) : -1;
+/**
+ * A that is not row-major (a transposed operand: Aᵀ of a weight gradient) is packed in
+ * strips of 4 rows when many B strips re-read it: read in place its columns lie a whole
+ * row of the source apart and, for sizes a multiple of a power of two, crowd into a few
+ * cache sets (256²ᵀ: 10 GFLOP/s in place).
+ */
+const packsA = (m: number, k: number, n: number, a: StridedMatrix): boolean => a.colStride !== 1 && n >= PACK_ROWS && m * k > PACK_ABOVE;
+
+/** Where one GEMM's operands are packed, planned before memory is sized: -1 for one read in place. */
+function planPack(regions: Regions, m: number, k: number, n: number, a: StridedMatrix, b: StridedMatrix): { a: number; b: number } {
+  return { a: packsA(m, k, n, a) ? regions.take(((m + 3) & ~3) * k) : -1, b: packsB(m, k, n, b) ? regions.take(((n + 3) & ~3) * k) : -1 };
 }
 
 /**
  * C[m×n] = A·B (+ bias, then ReLU) with every operand staged in the kernel's memory
- * already (`a` and `b` as `stage` returned them, C and the bias as offsets): packs B at
- * `packAt` when planPack gave one, then runs the kernel.
+ * already (`a` and `b` as `stage` returned them, C and the bias as offsets): packs the
+ * operands planPack placed, then runs the kernel.
  */
-function run(kernel: GemmExports, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: number, cAt: number, biasAt: number, flags: number): void {
-  let bAt = b.offset;
-  let bRowBytes = b.rowStride * 8;
-  let bStripBytes = 32;
-  if (packAt >= 0) {
+function run(kernel: GemmExports, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: { a: number; b: number }, cAt: number, biasAt: number, flags: number): void {
+  let [aAt, aRowBytes, aColBytes, aPanelBytes] = [a.offset, a.rowStride * 8, a.colStride * 8, a.rowStride * 32];
+  if (packAt.a >= 0) {
+    kernel.pack(a.offset * 8, a.rowStride * 8, a.colStride * 8, m, k, packAt.a * 8);
+    [aAt, aRowBytes, aColBytes, aPanelBytes] = [packAt.a, 8, 32, 32 * k];
+  }
+  let [bAt, bRowBytes, bStripBytes] = [b.offset, b.rowStride * 8, 32];
+  if (packAt.b >= 0) {
     // B packed as Bᵀ: its columns become the rows of the strips.
-    kernel.pack(b.offset * 8, b.colStride * 8, b.rowStride * 8, n, k, packAt * 8);
-    [bAt, bRowBytes, bStripBytes] = [packAt, 32, 32 * k];
+    kernel.pack(b.offset * 8, b.colStride * 8, b.rowStride * 8, n, k, packAt.b * 8);
+    [bAt, bRowBytes, bStripBytes] = [packAt.b, 32, 32 * k];
   }
   // B in the outer loop when it is the larger operand: each of its strips then stays in
   // L1 while A streams past from L2.
   const bOuter = n > m ? 4 : 0;
-  kernel.gemm(m, n, k, a.offset * 8, a.rowStride * 8, a.colStride * 8, a.rowStride * 32, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter);
+  kernel.gemm(m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter);
 }
 
 /**
@@ -162,7 +173,7 @@ export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, 
   const cAt = regions.take(m * n);
   const aAt = regions.take(stagedSize(m, k, a));
   const bAt = regions.take(stagedSize(k, n, b));
-  const packAt = planPack(regions, m, k, n, b);
+  const packAt = planPack(regions, m, k, n, a, b);
   const memory = heap(kernel, regions.total);
   if (bias) {
     memory.set(bias.subarray(0, n), biasAt);
@@ -172,6 +183,9 @@ export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, 
   c.set(memory.subarray(cAt, cAt + m * n), cOffset);
   return true;
 }
+
+/** The `data` of a matrix that lives in the kernel's memory, which `run` never reads through it. */
+const IN_KERNEL_MEMORY = new Float64Array(0);
 
 /** Where `denseBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
 export interface DenseGradients {
@@ -203,24 +217,25 @@ export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeature
   // ∂x = ∂z·W: A = ∂z [rows, out], B = W [out, in].
   const gxAt = into.input ? regions.take(rows * inFeatures) : -1;
   const wAt = into.input ? regions.take(stagedSize(outFeatures, inFeatures, w)) : -1;
-  const wPackAt = into.input ? planPack(regions, rows, outFeatures, inFeatures, w) : -1;
+  // ∂z and ∂zᵀ as the kernel reads them in its memory (run reads only offsets and strides).
+  const gz: StridedMatrix = { data: IN_KERNEL_MEMORY, offset: gzAt, rowStride: outFeatures, colStride: 1 };
+  const gzT: StridedMatrix = { data: IN_KERNEL_MEMORY, offset: gzAt, rowStride: 1, colStride: outFeatures };
+  const wPackAt = into.input ? planPack(regions, rows, outFeatures, inFeatures, gz, w) : { a: -1, b: -1 };
   // ∂W = ∂zᵀ·x: A = ∂zᵀ [out, rows], B = x [rows, in].
   const gwAt = into.weight ? regions.take(outFeatures * inFeatures) : -1;
   const xAt = into.weight ? regions.take(stagedSize(rows, inFeatures, x)) : -1;
-  const xPackAt = into.weight ? planPack(regions, outFeatures, rows, inFeatures, x) : -1;
+  const xPackAt = into.weight ? planPack(regions, outFeatures, rows, inFeatures, gzT, x) : { a: -1, b: -1 };
   const memory = heap(kernel, regions.total);
   stage(memory, gzAt, rows, outFeatures, g, true);
   if (y) {
     stage(memory, yAt, rows, outFeatures, y, true);
     kernel.reluBackward(gzAt * 8, yAt * 8, gzAt * 8, count + (count & 1));
   }
-  const gz: StridedMatrix = { data: memory, offset: gzAt, rowStride: outFeatures, colStride: 1 };
   if (into.input) {
     run(kernel, rows, inFeatures, outFeatures, gz, stage(memory, wAt, outFeatures, inFeatures, w), wPackAt, gxAt, 0, 0);
     into.input.set(memory.subarray(gxAt, gxAt + rows * inFeatures));
   }
   if (into.weight) {
-    const gzT: StridedMatrix = { data: memory, offset: gzAt, rowStride: 1, colStride: outFeatures };
     run(kernel, outFeatures, inFeatures, rows, gzT, stage(memory, xAt, rows, inFeatures, x), xPackAt, gwAt, 0, 0);
     into.weight.set(memory.subarray(gwAt, gwAt + outFeatures * inFeatures));
   }
