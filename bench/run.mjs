@@ -1,18 +1,40 @@
-// pnpm bench: tapegrad against numpy on the same computations, in one command.
-// Each side warms up, then reports the median of many repeats; ratios are tapegrad/numpy
-// (below 1 means tapegrad is faster). Results are printed and saved to bench/results/.
-import { spawn } from "node:child_process";
+// pnpm bench: tapegrad against its peers on the same computations, in one command.
+// Peers: numpy written the tutorials' way (seed 000's formulation, weights [in, out]), with
+// one BLAS thread and with the default; PyTorch float64 on one thread; TF.js on its
+// WebAssembly backend (training steps only). Each peer is a long-lived process answering
+// timing requests, so every case alternates rounds of tapegrad and each peer: a slow moment
+// of a shared machine then hits both sides of a ratio rather than one. Each side warms up,
+// then reports the median of its repeats; a ratio is the median over rounds of
+// tapegrad ms / peer ms (below 1 means tapegrad is faster). Results are printed and saved
+// to bench/results/latest.json.
+//
+// Flags: --quick (fewer repeats), --only TEXT (cases whose name contains TEXT),
+// --peers numpy,torch,tfjs (a subset of the peers), --no-fma (leave relaxed SIMD off on Node 20).
+import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NDArray, kernels, Generator } from "../packages/tensor/dist/index.js";
-import { Tensor, manualSeed, noGrad } from "../packages/autograd/dist/index.js";
-import { BCELoss, CrossEntropyLoss, Dense, ReLU, Sequential, Sigmoid, Tanh, optim } from "../packages/nn/dist/index.js";
+import v8 from "node:v8";
+
+// Relaxed SIMD (the FMA GEMM) is on by default from Node 22; Node 20 has it behind a flag,
+// which V8 still accepts before any WebAssembly is compiled. Set here rather than on the
+// command line, where newer Node versions reject flags of features they have shipped.
+if (Number(process.versions.node.split(".")[0]) < 22 && !process.argv.includes("--no-fma")) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+const { kernels, Generator } = await import("../packages/tensor/dist/index.js");
+const { Tensor, linearRelu, manualSeed, noGrad } = await import("../packages/autograd/dist/index.js");
+const { BCELoss, CrossEntropyLoss, Dense, ReLU, Sequential, Sigmoid, Tanh, optim } = await import("../packages/nn/dist/index.js");
 
 const here = dirname(fileURLToPath(import.meta.url));
+const argument = (flag) => {
+  const at = process.argv.indexOf(flag);
+  return at >= 0 ? (process.argv[at + 1] ?? "") : undefined;
+};
 const quick = process.argv.includes("--quick");
 const scale = quick ? 0.2 : 1;
+const wantedPeers = (argument("--peers") ?? "numpy,torch,tfjs").split(",");
+if (wantedPeers.includes("numpy")) wantedPeers.push("numpy-malloc");
 
 function medianMs(fn, repeats, warmup) {
   for (let i = 0; i < warmup; i++) fn();
@@ -26,17 +48,29 @@ function medianMs(fn, repeats, warmup) {
   return samples[Math.floor(samples.length / 2)];
 }
 
+// ---- tapegrad's side ----------------------------------------------------------------
+
 const generator = new Generator(0);
 const randn = (shape) => generator.normalArray(shape);
 
-function mlpStep({ sizes, n, activation }) {
+/** Dense layers whose hidden ones run as linearRelu (one op each): the fused path a custom module can take. */
+function fusedModel(sizes) {
+  const dense = sizes.slice(1).map((out, i) => new Dense(sizes[i], out));
+  return {
+    parameters: () => dense.flatMap((d) => d.parameters()),
+    forward: (x) => dense.reduce((h, d, i) => (i + 1 < dense.length ? linearRelu(h, d.weight, d.bias) : d.forward(h).sigmoid()), x),
+  };
+}
+
+function mlpStep({ sizes, n, activation, fused }) {
   manualSeed(0);
   const layers = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Dense(sizes[i], sizes[i + 1]));
     layers.push(i + 2 < sizes.length ? (activation === "relu" ? new ReLU() : new Tanh()) : new Sigmoid());
   }
-  const model = new Sequential(...layers);
+  manualSeed(0);
+  const model = fused ? fusedModel(sizes) : new Sequential(...layers);
   const X = new Tensor(randn([n, sizes[0]]));
   const Y = new Tensor(kernels.gt(generator.uniform([n, 1]), kernels.scalar(0.5)));
   const lossFn = new BCELoss();
@@ -66,14 +100,14 @@ function softmaxStep() {
 function matmulCase({ m, k, n, transposeA, transposeB }) {
   const a = transposeA ? randn([k, m]).transpose(0, 1) : randn([m, k]);
   const b = transposeB ? randn([n, k]).transpose(0, 1) : randn([k, n]);
-  return () => kernels.matmul(a, b);
+  return () => noGrad(() => kernels.matmul(a, b));
 }
 
 function elementwiseCase({ op, shape, otherShape }) {
   const x = randn(shape);
   const y = randn(otherShape ?? shape);
   const out = randn(shape);
-  return {
+  const fn = {
     add: () => kernels.add(x, y),
     addOut: () => kernels.add(x, y, out),
     mul: () => kernels.mul(x, y),
@@ -81,16 +115,36 @@ function elementwiseCase({ op, shape, otherShape }) {
     sum0: () => kernels.sum(x, 0),
     sum1: () => kernels.sum(x, 1),
   }[op];
+  return () => noGrad(fn);
 }
 
+/** Runs `fn` with the GEMM kernel a case asks for (`gemm: "simd"`), else as configured. */
+function withKernel(c, fn) {
+  if (c.gemm === undefined) return fn;
+  return () => {
+    const previous = kernels.setGemmKernel(c.gemm);
+    try {
+      fn();
+    } finally {
+      kernels.setGemmKernel(previous);
+    }
+  };
+}
+
+const makers = { mlp: mlpStep, softmax: softmaxStep, matmul: matmulCase, elementwise: elementwiseCase };
+
 const r = (n) => Math.max(3, Math.round(n * scale));
+const MOONS = "moons step 2-25-50-50-25-1 @900";
+const MLP = "MLP 784-256-128-10 @128 softmax CE";
+const MATMUL = "matmul 256x256x256";
+const kernel = kernels.gemmKernel();
 const cases = [
-  { name: "moons step 2-25-50-50-25-1 @900", kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", repeats: r(200), warmup: 30 },
+  { name: MOONS, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", repeats: r(300), warmup: 50 },
   { name: "moons step 2-16-1 @1000 (tanh)", kind: "mlp", sizes: [2, 16, 1], n: 1000, activation: "tanh", repeats: r(300), warmup: 30 },
   { name: "circles step 2-10-5-1 @1000", kind: "mlp", sizes: [2, 10, 5, 1], n: 1000, activation: "relu", repeats: r(300), warmup: 30 },
-  { name: "MLP 784-256-128-10 @128 softmax CE", kind: "softmax", repeats: r(60), warmup: 10 },
+  { name: MLP, kind: "softmax", repeats: r(100), warmup: 10 },
   { name: "matmul 64x64x64", kind: "matmul", m: 64, k: 64, n: 64, repeats: r(400), warmup: 50 },
-  { name: "matmul 256x256x256", kind: "matmul", m: 256, k: 256, n: 256, repeats: r(40), warmup: 5 },
+  { name: MATMUL, kind: "matmul", m: 256, k: 256, n: 256, repeats: r(60), warmup: 5 },
   { name: "matmul 512x512x512", kind: "matmul", m: 512, k: 512, n: 512, repeats: r(10), warmup: 2 },
   { name: "matmul 900x50 @ 50x50", kind: "matmul", m: 900, k: 50, n: 50, repeats: r(300), warmup: 30 },
   { name: "matmul 256² with Aᵀ", kind: "matmul", m: 256, k: 256, n: 256, transposeA: true, repeats: r(40), warmup: 5 },
@@ -102,95 +156,202 @@ const cases = [
   { name: "broadcast add [1000,1000]+[1000]", kind: "elementwise", op: "add", shape: [1000, 1000], otherShape: [1000], repeats: r(50), warmup: 5 },
   { name: "sum over axis 0 of [1000,1000]", kind: "elementwise", op: "sum0", shape: [1000, 1000], repeats: r(50), warmup: 5 },
   { name: "sum over axis 1 of [1000,1000]", kind: "elementwise", op: "sum1", shape: [1000, 1000], repeats: r(50), warmup: 5 },
+  // Side lines, never the headline: numpy under glibc's default allocator thresholds, which
+  // unmap and map its 360 KB arrays again every step; tapegrad with the fused linearRelu op
+  // (one graph node per hidden layer); and tapegrad on the kernel without FMA.
+  { name: `${MOONS}, numpy with glibc's default malloc`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", repeats: r(200), warmup: 30, peers: ["numpy-malloc"] },
+  { name: `${MOONS}, tapegrad with linearRelu layers`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", fused: true, repeats: r(200), warmup: 30, peers: ["numpy"] },
+  ...(kernel === "fma"
+    ? [{ name: `${MOONS}, tapegrad without FMA`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", gemm: "simd", repeats: r(200), warmup: 30, peers: ["numpy"] }]
+    : []),
 ];
 
-// --only TEXT keeps the cases whose name contains TEXT, for quick comparisons.
-const onlyAt = process.argv.indexOf("--only");
-if (onlyAt >= 0) cases.splice(0, cases.length, ...cases.filter((c) => c.name.includes(process.argv[onlyAt + 1] ?? "")));
+const only = argument("--only");
+if (only !== undefined) cases.splice(0, cases.length, ...cases.filter((c) => c.name.includes(only)));
 
-const makers = { mlp: mlpStep, softmax: softmaxStep, matmul: matmulCase, elementwise: elementwiseCase };
+// ---- the peers ----------------------------------------------------------------------
 
-function noGradIf(c, fn) {
-  return c.kind === "matmul" || c.kind === "elementwise" ? () => noGrad(fn) : fn;
+/** The first Python that imports `module`, or null. Debian's python3-torch lives in /usr/bin/python3, not always the python3 on PATH. */
+function findPython(module) {
+  for (const candidate of ["python3", "/usr/bin/python3"]) {
+    const probe = spawnSync(candidate, ["-c", `import ${module}`], { stdio: "ignore" });
+    if (probe.status === 0) return candidate;
+  }
+  return null;
 }
 
-// numpy, single-threaded, with the OpenBLAS overrides of this machine removed for this
-// command alone (they pin an older, slower kernel). One long-lived process answers timing
-// requests, so each case alternates rounds of tapegrad and numpy: a slow moment of this
-// shared machine then hits both sides of a ratio rather than one.
-const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-delete env.OPENBLAS_CORETYPE;
-delete env.OPENBLAS_L2_SIZE;
-const peer = spawn("python3", [join(here, "numpy_reference.py")], { env, stdio: ["pipe", "pipe", "pipe"] });
-const answers = createInterface({ input: peer.stdout });
-const pending = [];
-answers.on("line", (line) => pending.shift()?.resolve(JSON.parse(line)));
-let peerError = "";
-peer.stderr.on("data", (d) => (peerError += d));
-const ask = (message) =>
-  new Promise((resolve, reject) => {
-    pending.push({ resolve });
-    if (message !== null) peer.stdin.write(`${JSON.stringify(message)}\n`);
-    setTimeout(() => reject(new Error("numpy reference did not answer")), 120_000).unref();
+// The OpenBLAS overrides some machines set (they pin an older, slower kernel) are removed
+// for every peer; one-thread peers get every thread count set to 1, the default peer none.
+const baseEnv = { ...process.env };
+for (const name of ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]) delete baseEnv[name];
+const oneThread = { ...baseEnv, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+// With glibc's default thresholds, numpy's step frees its 360 KB arrays back to the system
+// and faults fresh pages in every step, doubling its time here (2.9 against 1.25 ms on the
+// moons step); raising them is what a long-running numpy process behaves like, so the
+// numpy peers run with them raised and the default shows on a side line.
+const steadyMalloc = { MALLOC_MMAP_THRESHOLD_: "1000000000", MALLOC_TRIM_THRESHOLD_: "1000000000" };
+
+const numpyPython = wantedPeers.includes("numpy") ? findPython("numpy") : null;
+const torchPython = wantedPeers.includes("torch") ? findPython("torch") : null;
+const peerSpecs = [
+  { key: "numpy1", family: "numpy", label: "numpy·1", command: numpyPython, args: [join(here, "peers", "numpy_peer.py")], env: { ...oneThread, ...steadyMalloc }, missing: "no python3 with numpy (tried python3, /usr/bin/python3)" },
+  // OpenBLAS's worker threads spin for a while after each call (about 0.1 s): settleMs lets
+  // them go to sleep before anyone else is timed, or they would steal the other side's core.
+  { key: "numpyN", family: "numpy", label: "numpy·N", command: numpyPython, args: [join(here, "peers", "numpy_peer.py")], env: { ...baseEnv, ...steadyMalloc }, settleMs: 300, missing: "no python3 with numpy" },
+  { key: "numpyMalloc", family: "numpy-malloc", label: "numpy·1, default malloc", command: numpyPython, args: [join(here, "peers", "numpy_peer.py")], env: oneThread, sideLineOnly: true, missing: "no python3 with numpy" },
+  { key: "torch", family: "torch", label: "PyTorch·1", command: torchPython, args: [join(here, "peers", "torch_peer.py")], env: oneThread, missing: "no python3 with torch (tried python3, /usr/bin/python3; Debian: apt-get install python3-torch)" },
+  { key: "tfjs", family: "tfjs", label: "TF.js", command: process.execPath, args: [join(here, "peers", "tfjs_peer.mjs")], env: baseEnv, missing: "" },
+].filter((p) => wantedPeers.includes(p.family));
+
+/** Starts a peer process; resolves to { about, ask } or { error }. */
+async function startPeer(spec) {
+  if (spec.command === null) return { error: spec.missing };
+  const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ["pipe", "pipe", "pipe"] });
+  const pending = [];
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    if (line.startsWith("{")) pending.shift()?.resolve(JSON.parse(line));
   });
-let numpy = null;
-try {
-  numpy = await Promise.race([
-    ask(null),
-    new Promise((_, reject) => peer.on("error", reject).on("exit", () => reject(new Error(peerError.trim().split("\n").pop() || "python3 exited")))),
-  ]);
-} catch (error) {
-  process.stderr.write(`numpy reference unavailable (${error.message}); reporting tapegrad only\n`);
+  const failed = new Promise((_, reject) => {
+    child.on("error", reject);
+    child.on("exit", () => reject(new Error(stderr.trim().split("\n").pop() || `${spec.label} exited`)));
+  });
+  failed.catch(() => {});
+  const ask = (message) => {
+    const answer = new Promise((resolve) => {
+      pending.push({ resolve });
+      if (message !== null) child.stdin.write(`${JSON.stringify(message)}\n`);
+    });
+    return Promise.race([answer, failed]);
+  };
+  try {
+    const about = await ask(null);
+    return { about, ask, close: () => child.stdin.end() };
+  } catch (error) {
+    return { error: error.message };
+  }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const peers = [];
+for (const spec of peerSpecs) {
+  const started = await startPeer(spec);
+  if (started.error) process.stderr.write(`${spec.label}: unavailable (${started.error}); its columns stay empty\n`);
+  peers.push({ ...spec, ...started });
+}
+const live = peers.filter((p) => !p.error);
+
+// ---- rounds -------------------------------------------------------------------------
+
+const median = (xs) => (xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]);
 const rounds = quick ? 3 : 5;
-const ours = {};
-const theirs = {};
-const ratios = {};
+const results = [];
 for (const c of cases) {
-  const fn = noGradIf(c, makers[c.kind](c));
+  const fn = withKernel(c, makers[c.kind](c));
   const per = Math.max(3, Math.round(c.repeats / rounds));
-  const mine = [];
-  const peerTimes = [];
-  for (let r = 0; r < rounds; r++) {
-    mine.push(medianMs(fn, per, r === 0 ? c.warmup : 2));
-    if (numpy) peerTimes.push((await ask({ case: c, repeats: per, warmup: r === 0 ? c.warmup : 2 })).ms);
+  const times = { tapegrad: [] };
+  const asked = live.filter((p) => (c.peers === undefined ? !p.sideLineOnly : c.peers.includes(p.family)));
+  for (const p of asked) times[p.key] = [];
+  for (let round = 0; round < rounds; round++) {
+    const warmup = round === 0 ? c.warmup : 2;
+    times.tapegrad.push(medianMs(fn, per, warmup));
+    for (const p of asked) {
+      const { ms } = await p.ask({ case: c, repeats: per, warmup });
+      if (ms !== null) times[p.key].push(ms);
+      if (p.settleMs) await new Promise((resolve) => setTimeout(resolve, p.settleMs));
+    }
   }
-  ours[c.name] = median(mine);
-  if (numpy) {
-    theirs[c.name] = median(peerTimes);
-    ratios[c.name] = median(mine.map((t, i) => t / peerTimes[i]));
-  }
-  process.stderr.write(`${c.name}: tapegrad ${ours[c.name].toFixed(3)} ms${numpy ? `, numpy ${theirs[c.name].toFixed(3)} ms` : ""}\n`);
+  for (const key of Object.keys(times)) if (times[key].length === 0) delete times[key];
+  results.push({ c, times });
+  const said = Object.entries(times).map(([key, ts]) => `${key} ${median(ts).toFixed(3)}`);
+  process.stderr.write(`${c.name}: ${said.join(", ")} ms\n`);
 }
-peer.stdin.end();
+for (const p of live) p.close();
 
-const rows = cases.map((c) => {
-  const t = ours[c.name];
-  const n = theirs[c.name];
+// Ratios per round, then their median. numpy's time in a round is the faster of its two
+// thread settings; "peer/tapegrad" ratios say how many times faster tapegrad is.
+function perRound(times, peerTime, invert = false) {
+  const mine = times.tapegrad;
+  const ratios = [];
+  for (let i = 0; i < mine.length; i++) {
+    const theirs = peerTime(i);
+    if (theirs !== undefined && theirs !== null) ratios.push(invert ? theirs / mine[i] : mine[i] / theirs);
+  }
+  return median(ratios);
+}
+const numpyAt = (times) => (i) => {
+  const options = [times.numpy1?.[i], times.numpyN?.[i], times.numpyMalloc?.[i]].filter((t) => t !== undefined);
+  return options.length ? Math.min(...options) : undefined;
+};
+
+const rows = results.map(({ c, times }) => {
   const flops = c.kind === "matmul" ? 2 * c.m * c.k * c.n : null;
+  const ms = Object.fromEntries(Object.entries(times).map(([key, ts]) => [key, median(ts)]));
   return {
     case: c.name,
-    tapegradMs: t,
-    numpyMs: n ?? null,
-    ratio: ratios[c.name] ?? null,
-    tapegradGflops: flops ? flops / (t * 1e6) : null,
-    numpyGflops: flops && n ? flops / (n * 1e6) : null,
+    ms,
+    rounds: times,
+    vsNumpy: perRound(times, numpyAt(times)),
+    vsTorch: times.torch ? perRound(times, (i) => times.torch[i]) : null,
+    vsTfjs: times.tfjs ? perRound(times, (i) => times.tfjs[i]) : null,
+    gflops: flops ? Object.fromEntries(Object.entries(ms).map(([key, t]) => [key, flops / (t * 1e6)])) : null,
   };
 });
 
+// ---- report -------------------------------------------------------------------------
+
 const fmt = (v, d = 3) => (v === null || v === undefined ? "—" : v.toFixed(d));
-const header = ["case", "tapegrad ms", "numpy ms", "ratio", "tapegrad GFLOP/s", "numpy GFLOP/s"];
-const table = rows.map((r) => [r.case, fmt(r.tapegradMs), fmt(r.numpyMs), fmt(r.ratio, 2), fmt(r.tapegradGflops, 2), fmt(r.numpyGflops, 2)]);
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-console.log(line(header));
-console.log(widths.map((w) => "-".repeat(w)).join("  "));
-for (const row of table) console.log(line(row));
-console.log(`\nratio = median over ${rounds} alternating rounds of tapegrad ms / numpy ms (lower is better); numpy ${numpy?.numpy ?? "absent"} (${numpy?.blas ?? ""}), node ${process.version}${quick ? ", quick mode" : ""}`);
+function printTable(header, body) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of body) console.log(line(row));
+}
+
+console.log("\nms per call (median of each side's per-round medians); ratio = tapegrad/peer, lower is better\n");
+printTable(
+  ["case", "tapegrad", "numpy·1", "numpy·N", "÷numpy", "PyTorch·1", "÷torch", "TF.js", "÷TF.js"],
+  rows.map((row) => [row.case, fmt(row.ms.tapegrad), fmt(row.ms.numpy1 ?? row.ms.numpyMalloc), fmt(row.ms.numpyN), fmt(row.vsNumpy, 2), fmt(row.ms.torch), fmt(row.vsTorch, 2), fmt(row.ms.tfjs), fmt(row.vsTfjs, 2)]),
+);
+const matmuls = rows.filter((row) => row.gflops);
+if (matmuls.length) {
+  console.log("\nGFLOP/s of the matrix products\n");
+  printTable(
+    ["case", "tapegrad", "numpy·1", "numpy·N", "PyTorch·1", "tapegrad/numpy·1"],
+    matmuls.map((row) => [row.case, fmt(row.gflops.tapegrad, 1), fmt(row.gflops.numpy1, 1), fmt(row.gflops.numpyN, 1), fmt(row.gflops.torch, 1), fmt(row.rounds.numpy1 ? perRound(row.rounds, (i) => row.rounds.numpy1[i], true) : null, 2)]),
+  );
+}
+
+const find = (name) => rows.find((row) => row.case === name);
+const targets = [];
+const moons = find(MOONS);
+const mlp = find(MLP);
+const matmul = find(MATMUL);
+const verdict = (v, ok) => (v === null || v === undefined ? "not measured" : `${v.toFixed(2)}× ${ok(v) ? "(met)" : "(missed)"}`);
+if (moons) {
+  targets.push([`${MOONS}: tapegrad/numpy (target ≤ 1.5×)`, verdict(moons.vsNumpy, (v) => v <= 1.5)]);
+  targets.push([`${MOONS}: tapegrad/PyTorch (target ≤ 1.3×)`, verdict(moons.vsTorch, (v) => v <= 1.3)]);
+  targets.push([`${MOONS}: TF.js/tapegrad (target ≥ 3×)`, verdict(moons.rounds.tfjs ? perRound(moons.rounds, (i) => moons.rounds.tfjs[i], true) : null, (v) => v >= 3)]);
+}
+if (mlp) targets.push([`${MLP}: tapegrad/numpy (target ≤ 1.5×)`, verdict(mlp.vsNumpy, (v) => v <= 1.5)]);
+if (matmul) {
+  const gflopsRatio = matmul.rounds.numpy1 ? perRound(matmul.rounds, (i) => matmul.rounds.numpy1[i], true) : null;
+  targets.push([`${MATMUL}: GFLOP/s, tapegrad/numpy one thread (target ≥ 0.5×)`, verdict(gflopsRatio, (v) => v >= 0.5)]);
+}
+if (targets.length) {
+  console.log("\ntargets (issue #16), each the median over rounds of per-round ratios\n");
+  const width = Math.max(...targets.map(([t]) => t.length));
+  for (const [t, v] of targets) console.log(`${t.padEnd(width)}  ${v}`);
+}
+
+const kernelNames = { fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
+console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}${quick ? ", quick mode" : ""}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}; ${rounds} alternating rounds per case`);
+for (const p of peers) console.log(`${p.label}: ${p.error ? `unavailable (${p.error})` : `${p.about.version} via ${p.command === process.execPath ? "node" : p.command}; ${p.about.blas}`}`);
 
 mkdirSync(join(here, "results"), { recursive: true });
 const file = join(here, "results", "latest.json");
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy: numpy?.numpy ?? null, blas: numpy?.blas ?? null, rows }, null, 2));
+const peerInfo = peers.map((p) => ({ peer: p.label, ...(p.error ? { error: p.error } : p.about) }));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, gemmKernel: kernel, cpu: cpus()[0]?.model, peers: peerInfo, rows, targets }, null, 2));
 console.log(`saved ${file}`);

@@ -63,7 +63,7 @@ export { runBackward, topologicalOrder, type BackwardOptions, type RunOptions, t
 export { AutogradError, GradcheckError, AnomalyError } from "./errors.js";
 export { ShapeError, DataError, TapegradError, manualSeed, Generator, NDArray } from "@tapegrad/tensor";
 export { where } from "./ops/where.js";
-export { linear } from "./ops/matmul.js";
+export { linear, linearRelu } from "./ops/matmul.js";
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryCrossEntropyBackward } from "./ops/loss.js";
 export { reluBackward, sigmoidBackward, tanhBackward } from "./ops/unary.js";
 export { backwardHook, type BackwardHookParams } from "./ops/hook.js";

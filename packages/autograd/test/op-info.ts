@@ -5,6 +5,7 @@ import {
   binaryCrossEntropyWithLogits,
   cat,
   linear,
+  linearRelu,
   reluBackward,
   sigmoidBackward,
   tanhBackward,
@@ -64,6 +65,14 @@ const coreInfos: readonly OpInfo[] = [
   {
     name: "linear",
     call: (x, w, b) => linear(x!, w!, b),
+    samples: [s([2, 3], [4, 3], [4]), s([3], [4, 3], [4]), s([2, 2, 3], [4, 3]), s([1, 3], [2, 3], [2])],
+    zeroSize: [z([0, 4], [0, 3], [4, 3], [4]), z([2, 0], [2, 3], [0, 3], [0]), z([2, 4], [2, 0], [4, 0], [4])],
+    differentiable: [true, true, true],
+    hasDerivative: true,
+  },
+  {
+    name: "linearRelu",
+    call: (x, w, b) => linearRelu(x!, w!, b),
     samples: [s([2, 3], [4, 3], [4]), s([3], [4, 3], [4]), s([2, 2, 3], [4, 3]), s([1, 3], [2, 3], [2])],
     zeroSize: [z([0, 4], [0, 3], [4, 3], [4]), z([2, 0], [2, 3], [0, 3], [0]), z([2, 4], [2, 0], [4, 0], [4])],
     differentiable: [true, true, true],

@@ -24,4 +24,4 @@ export {
 export { flattenNested, type NestedArray } from "./nested.js";
 export { Generator, defaultGenerator, manualSeed, pickGenerator, rand, randn, DEFAULT_SEED, type RandomOptions, type Seed } from "./random.js";
 export * as kernels from "./kernels/index.js";
-export { wasmGemmAvailable } from "./kernels/fastgemm/wasm.js";
+export { wasmGemmAvailable, type WasmGemmBuild } from "./kernels/fastgemm/wasm.js";

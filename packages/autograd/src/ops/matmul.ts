@@ -1,7 +1,9 @@
 import { kernels, sizeOf } from "@tapegrad/tensor";
 import { defineOp, savesOther } from "../op.js";
+import { isGradEnabled } from "../modes.js";
 import { Tensor } from "../tensor.js";
 import { toTensor } from "./operand.js";
+import { reluBackward } from "./unary.js";
 
 /**
  * Matrix product with PyTorch's 1-D and batched-broadcast rules. The VJP works on the
@@ -27,6 +29,19 @@ export const matmul = defineOp({
   },
 });
 
+/** linear's VJP from the gradient of its output: `[∂x, ∂W, ∂b]` for the inputs that need one. */
+function linearGrads(g: Tensor, x: Tensor | undefined, w: Tensor | undefined, shapeW: readonly number[], needsGrad: readonly boolean[]): (Tensor | null)[] {
+  const [out, features] = shapeW as [number, number];
+  // Rows counted rather than inferred with -1, which is ambiguous when out or features is 0.
+  const rows = sizeOf(g.shape.slice(0, -1));
+  const g2 = g.reshape(rows, out);
+  return [
+    needsGrad[0] ? g.matmul(w!) : null,
+    needsGrad[1] ? g2.t().matmul(x!.reshape(rows, features)) : null,
+    needsGrad[2] ? g2.sum(0) : null,
+  ];
+}
+
 /**
  * y = x·Wᵀ + b as one op (a dense layer's forward): one GEMM instead of a transpose, a
  * matmul and a broadcast add, and a VJP that reads like the tutorials' formulas.
@@ -37,17 +52,49 @@ export const linearOp = defineOp({
   save: savesOther,
   forward: ([x, w, b]) => kernels.linear(x!, w!, b),
   vjp: (g, { inputs: [x, w], inputShapes: [, shapeW], needsGrad }) => {
-    const [out, features] = shapeW as [number, number];
-    // Rows counted rather than inferred with -1, which is ambiguous when out or features is 0.
-    const rows = sizeOf(g.shape.slice(0, -1));
-    const g2 = g.reshape(rows, out);
-    return [
-      needsGrad[0] ? g.matmul(w!) : null,
-      needsGrad[1] ? g2.t().matmul(x!.reshape(rows, features)) : null,
-      needsGrad[2] ? g2.sum(0) : null,
-    ];
+    // A plain backward (grad mode off) takes all three gradients from one kernel call that
+    // reads g once; it equals the composite below bit for bit.
+    if (!isGradEnabled()) {
+      const fused = kernels.linearBackward(g.array, x?.array, w?.array, shapeW!, needsGrad);
+      if (fused) return fusedGrads(fused, needsGrad.length);
+    }
+    return linearGrads(g, x, w, shapeW!, needsGrad);
   },
 });
+
+/** A fused kernel's gradients as the VJP's list, one entry per input. */
+function fusedGrads(fused: kernels.LinearGradients, inputs: number): (Tensor | null)[] {
+  return [fused.input, fused.weight, fused.bias].slice(0, inputs).map((a) => (a ? new Tensor(a) : null));
+}
+
+/**
+ * y = max(x·Wᵀ + b, 0) as one op (a dense layer then ReLU): the GEMM applies ReLU as it
+ * stores, which saves a pass over the activations and their memory. Values and gradients
+ * equal linear then relu bit for bit: the VJP is relu's (through the output, as relu
+ * saves it) followed by linear's.
+ */
+export const linearReluOp = defineOp({
+  name: "linearRelu",
+  rule: "∂z = G·[y > 0]; ∂x = ∂z·W, ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z",
+  save: (needsGrad) => ({ ...savesOther(needsGrad), output: true }),
+  forward: ([x, w, b]) => kernels.linearRelu(x!, w!, b),
+  vjp: (g, { inputs: [x, w], output, inputShapes: [, shapeW], needsGrad }, { ownsGrad }) => {
+    // A plain backward (grad mode off) takes all three gradients from one kernel call that
+    // keeps ∂z in WebAssembly memory; it equals the composite below bit for bit.
+    if (!isGradEnabled()) {
+      const fused = kernels.linearReluBackward(g.array, output!.array, x?.array, w?.array, shapeW!, needsGrad);
+      if (fused) return fusedGrads(fused, needsGrad.length);
+    }
+    const gz = reluBackward([g, output!], undefined, ownsGrad ? g.array : undefined);
+    return linearGrads(gz, x, w, shapeW!, needsGrad);
+  },
+});
+
+function denseInputs(op: string, x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor[] {
+  const inputs = [toTensor(x, op), toTensor(weight, op)];
+  if (bias !== undefined && bias !== null) inputs.push(toTensor(bias, op));
+  return inputs;
+}
 
 /**
  * A dense layer's forward, y = x·Wᵀ + b, as one op (torch.nn.functional.linear):
@@ -55,9 +102,19 @@ export const linearOp = defineOp({
  * @throws ShapeError when the sizes do not fit.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  const inputs = [toTensor(x, "linear"), toTensor(weight, "linear")];
-  if (bias !== undefined && bias !== null) inputs.push(toTensor(bias, "linear"));
-  return linearOp(inputs, undefined);
+  return linearOp(denseInputs("linear", x, weight, bias), undefined);
+}
+
+/**
+ * A dense layer followed by ReLU, y = max(x·Wᵀ + b, 0), as one op: equal to
+ * `linear(x, weight, bias).relu()` bit for bit, values and gradients, but one pass over
+ * the activations instead of two, and a backward that applies ReLU's mask inside the GEMM
+ * kernel's memory. One node in the graph (nn's Sequential keeps Dense and ReLU apart, so
+ * traces show both). `[…, in]`, weight `[out, in]`, bias `[out]` → `[…, out]`.
+ * @throws ShapeError when the sizes do not fit.
+ */
+export function linearRelu(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return linearReluOp(denseInputs("linearRelu", x, weight, bias), undefined);
 }
 
 /** The matmul methods of Tensor, installed on its prototype below (declared on Tensor in tensor.ts). */

@@ -4,6 +4,7 @@ import { NDArray } from "../ndarray.js";
 import { advance, coalesce } from "./strided.js";
 import { checkOut } from "./out.js";
 import { binaryLoop, compiledLoopsEnabled, unaryLoop, type BinaryLoop } from "./compile.js";
+import { withSimdRelu, withSimdReluBackward } from "./fastgemm/simd-elementwise.js";
 
 /** A function of one float64 value. */
 export type UnaryFn = (x: number) => number;
@@ -131,11 +132,13 @@ function outValues(op: string, out: NDArray, shape: readonly number[]): Float64A
  * An elementwise op on one array: `expression` (in `v`) is compiled into its own loop;
  * `fn` computes the same value where compiling is not allowed. With `out` (contiguous, of
  * x's shape; it may be x itself) the result is written there and `out` returned.
+ * `fastPath`, given the compiled kernel, returns the kernel to export: one that takes
+ * another route where it pays (ReLU's WebAssembly SIMD pass) and this one elsewhere.
  * @throws ShapeError naming `name` when `out` does not fit.
  */
-export function defineUnary(name: string, expression: string, fn: UnaryFn): UnaryKernel {
+export function defineUnary(name: string, expression: string, fn: UnaryFn, fastPath?: (kernel: UnaryKernel) => UnaryKernel): UnaryKernel {
   const loop = unaryLoop(expression);
-  const kernel: UnaryKernel = (x, out) => {
+  const loops: UnaryKernel = (x, out) => {
     if (out !== undefined) {
       const values = outValues(name, out, x.shape);
       if (out.storage === x.storage && !(x.isContiguous() && x.offset === out.offset)) {
@@ -150,6 +153,7 @@ export function defineUnary(name: string, expression: string, fn: UnaryFn): Unar
     loop(result.data, x);
     return result;
   };
+  const kernel = fastPath ? fastPath(loops) : loops;
   registry.push({ name, arity: 1, expression, fn, kernel });
   return kernel;
 }
@@ -166,11 +170,12 @@ export type BinaryKernel = (a: NDArray, b: NDArray, out?: NDArray) => NDArray;
  * (contiguous, of the result's shape) the result is written there and `out` returned:
  * `out` may be `a` itself when `a` is contiguous with that shape, as each element is read
  * before it is written; it must not share memory with `b` or overlap `a` otherwise.
+ * `fastPath` wraps the compiled kernel, as for defineUnary.
  * @throws ShapeError naming `op` when the shapes do not broadcast or `out` does not fit.
  */
-export function defineBinary(op: string, expression: string, fn: BinaryFn): BinaryKernel {
+export function defineBinary(op: string, expression: string, fn: BinaryFn, fastPath?: (kernel: BinaryKernel) => BinaryKernel): BinaryKernel {
   const loop = binaryLoop(expression);
-  const kernel: BinaryKernel = (a, b, out) => {
+  const loops: BinaryKernel = (a, b, out) => {
     const target = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(a.shape, b.shape, op);
     if (out !== undefined) return zipInto(op, a, b, out, target, loop, fn);
     if (!loop || !compiledLoopsEnabled()) return zip(a, b, fn, op);
@@ -178,6 +183,7 @@ export function defineBinary(op: string, expression: string, fn: BinaryFn): Bina
     loop(result.data, a, b, target, broadcastStrides(a.shape, a.strides, target), broadcastStrides(b.shape, b.strides, target));
     return result;
   };
+  const kernel = fastPath ? fastPath(loops) : loops;
   registry.push({ name: op, arity: 2, expression, fn, kernel });
   return kernel;
 }
@@ -227,7 +233,7 @@ export const sigmoidKernel = sigmoid;
 // to the select, so NaN and ±∞ behave as in PyTorch.
 
 /** Elementwise max(x, 0). NaN stays NaN, as in PyTorch. */
-export const relu = defineUnary("relu", "((t = v * +(v > 0) + 0) === t ? t : v > 0 ? v : v === v ? 0 : v)", (v) => (v > 0 ? v : v === v ? 0 : v));
+export const relu = defineUnary("relu", "((t = v * +(v > 0) + 0) === t ? t : v > 0 ? v : v === v ? 0 : v)", (v) => (v > 0 ? v : v === v ? 0 : v), withSimdRelu);
 /** Elementwise sign as PyTorch's: −1, 0 or 1, with 0 (not NaN, not −0) for NaN and ±0. */
 export const sign = defineUnary("sign", "(+(v > 0) - +(v < 0))", (v) => +(v > 0) - +(v < 0));
 /** 1 where x > 0, else 0 (the mask of ReLU's gradient). */
@@ -388,10 +394,15 @@ export const sigmoidBackward = defineBinary("sigmoidBackward", "x * y * (1 - y)"
 /** g·(1 − y²) for g = a and y = b: tanh's backward in one pass, same rounding as written out. */
 export const tanhBackward = defineBinary("tanhBackward", "x * (1 - y * y)", (x, y) => x * (1 - y * y));
 /** a where b > 0, else 0: ReLU's backward in one pass (a the gradient, b the output). */
-export const passWherePositive = defineBinary("passWherePositive", "((t = x * +(y > 0) + 0) === t ? t : y > 0 ? x : 0)", (x, y) => {
-  const t = x * +(y > 0) + 0; // as the compiled loop: a −0 gradient through an open gate becomes +0
-  return t === t ? t : y > 0 ? x : 0;
-});
+export const passWherePositive = defineBinary(
+  "passWherePositive",
+  "((t = x * +(y > 0) + 0) === t ? t : y > 0 ? x : 0)",
+  (x, y) => {
+    const t = x * +(y > 0) + 0; // as the compiled loop: a −0 gradient through an open gate becomes +0
+    return t === t ? t : y > 0 ? x : 0;
+  },
+  withSimdReluBackward,
+);
 /** 1 where a > b, else 0. */
 export const gt = defineBinary("gt", "+(x > y)", (x, y) => (x > y ? 1 : 0));
 /** 1 where a < b, else 0. */

@@ -1,8 +1,8 @@
-import { ShapeError, formatShape } from "../errors.js";
+import { DataError, ShapeError, formatShape } from "../errors.js";
 import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { checkOut } from "./out.js";
 import { NDArray } from "../ndarray.js";
-import { gemmWasm } from "./fastgemm/wasm.js";
+import { denseBackwardWasm, gemmWasm, wasmGemmAvailable } from "./fastgemm/wasm.js";
 import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
 
 export type { StridedMatrix };
@@ -17,24 +17,44 @@ export function worthWasm(m: number, n: number, k: number): boolean {
   return m * n * k >= 256;
 }
 
-let wasmEnabled = true;
+/**
+ * The GEMM kernels, fastest first: WebAssembly relaxed SIMD with fused multiply-adds
+ * (results within a few units in the last place of the others), WebAssembly SIMD and the
+ * scalar reference in JavaScript (these two equal bit for bit).
+ */
+export type GemmKernel = "fma" | "simd" | "scalar";
 
-/** Turns the WebAssembly kernel off or on (to compare paths); returns the previous setting. */
-export function setWasmGemm(on: boolean): boolean {
-  const previous = wasmEnabled;
-  wasmEnabled = on;
+let chosen: GemmKernel | undefined;
+
+/** The kernel matrix products run on here: the fastest this engine supports, unless `setGemmKernel` chose another. */
+export function gemmKernel(): GemmKernel {
+  return chosen ?? (wasmGemmAvailable("fma") ? "fma" : wasmGemmAvailable("simd") ? "simd" : "scalar");
+}
+
+/**
+ * Runs matrix products on `kernel` from now on (to compare kernels or test one against
+ * another); returns the kernel used before.
+ * @throws DataError when this engine cannot run that kernel.
+ */
+export function setGemmKernel(kernel: GemmKernel): GemmKernel {
+  const previous = gemmKernel();
+  if (kernel !== "scalar" && !((kernel === "simd" || kernel === "fma") && wasmGemmAvailable(kernel))) {
+    throw new DataError(`setGemmKernel: the ${String(kernel)} kernel cannot run here`);
+  }
+  chosen = kernel;
   return previous;
 }
 
 /**
- * C[m×n] = A[m×k] · B[k×n] (+ bias[n] on every row) for strided operands, written into
- * `c` (contiguous rows of n) at `cOffset`: the WebAssembly SIMD kernel for all but tiny
- * products, else (or where SIMD is missing) the scalar reference. Both sum each element
- * over k in the same order and then add its bias, so they agree bit for bit.
+ * C[m×n] = A[m×k] · B[k×n] (+ bias[n] on every row, then ReLU when `relu`) for strided
+ * operands, written into `c` (contiguous rows of n) at `cOffset`: the WebAssembly kernel
+ * for all but tiny products, else (or where WebAssembly SIMD is missing) the scalar
+ * reference. Each element is summed over k in order, then its bias is added.
  */
-export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
-  if (wasmEnabled && worthWasm(m, n, k) && gemmWasm(m, n, k, a, b, c, cOffset, bias)) return;
-  gemmReference(m, n, k, a, b, c, cOffset, bias);
+export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): void {
+  const kernel = gemmKernel();
+  if (kernel !== "scalar" && k > 0 && worthWasm(m, n, k) && gemmWasm(kernel, m, n, k, a, b, c, cOffset, bias, relu)) return;
+  gemmReference(m, n, k, a, b, c, cOffset, bias, relu);
 }
 
 /**
@@ -42,9 +62,16 @@ export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b
  * read through their strides; nothing is copied. The loop order follows the layout: when
  * B's rows are contiguous the inner loop is an axpy over a row of B (ikj), else a dot
  * product along k (ijk). Either way each element is summed over k in order, then the bias
- * (if any) is added.
+ * (if any) is added; with `relu`, negative results become 0 (NaN stays NaN).
  */
-export function gemmReference(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
+export function gemmReference(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): void {
+  gemmSums(m, n, k, matrixA, matrixB, c, cOffset, bias);
+  // max(v, 0) with NaN kept, as kernels.relu.
+  if (relu) for (let i = cOffset, end = cOffset + m * n; i < end; i++) if (!(c[i]! > 0) && c[i] === c[i]) c[i] = 0;
+}
+
+/** The sums of `gemmReference` (then the bias), before any ReLU. */
+function gemmSums(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): void {
   const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = matrixA;
   const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = matrixB;
   if (bColStride === 1) {
@@ -137,22 +164,86 @@ export function matmul(a: NDArray, b: NDArray, out?: NDArray): NDArray {
  * @throws ShapeError when the sizes or `out` do not fit.
  */
 export function linear(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArray): NDArray {
+  return dense("linear", x, weight, bias, out, false);
+}
+
+/**
+ * max(x·Wᵀ + b, 0), a dense layer followed by ReLU, as one GEMM whose epilogue adds the
+ * bias and then applies ReLU before storing (equal to `relu(linear(x, weight, bias))` bit
+ * for bit: NaN stays NaN, −0 becomes 0): `[…, in] × [out, in] (+ [out]) → […, out]`.
+ * With `out` the result is written there, as for `linear`.
+ * @throws ShapeError when the sizes or `out` do not fit.
+ */
+export function linearRelu(x: NDArray, weight: NDArray, bias?: NDArray, out?: NDArray): NDArray {
+  return dense("linearRelu", x, weight, bias, out, true);
+}
+
+function dense(op: string, x: NDArray, weight: NDArray, bias: NDArray | undefined, out: NDArray | undefined, relu: boolean): NDArray {
   if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(`linear: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., in] and [out, in])`);
+    throw new ShapeError(`${op}: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., in] and [out, in])`);
   }
   const [outFeatures, inFeatures] = weight.shape as [number, number];
   if (bias !== undefined && (bias.ndim !== 1 || bias.shape[0] !== outFeatures)) {
-    throw new ShapeError(`linear: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected [${outFeatures}])`);
+    throw new ShapeError(`${op}: bias ${formatShape(bias.shape)} does not fit weight ${formatShape(weight.shape)} (expected [${outFeatures}])`);
   }
   const rows = sizeOf(x.shape.slice(0, -1));
   const x2 = x.reshape([rows, inFeatures]);
   const shape = [...x.shape.slice(0, -1), outFeatures];
-  const result = out === undefined ? NDArray.empty(shape) : gemmOut("linear", out, shape, x, weight, ...(bias ? [bias] : []));
+  const result = out === undefined ? NDArray.empty(shape) : gemmOut(op, out, shape, x, weight, ...(bias ? [bias] : []));
   const left = { data: x2.data, offset: x2.offset, rowStride: x2.strides[0]!, colStride: x2.strides[1]! };
   // Wᵀ: swapping W's strides reads it transposed.
   const right = { data: weight.data, offset: weight.offset, rowStride: weight.strides[1]!, colStride: weight.strides[0]! };
-  gemmStrided(rows, outFeatures, inFeatures, left, right, result.data, result.offset, bias?.values());
+  gemmStrided(rows, outFeatures, inFeatures, left, right, result.data, result.offset, bias?.values(), relu);
   return result;
+}
+
+/** The gradients of a dense layer's inputs, each present when it was asked for. */
+export interface LinearGradients {
+  /** ∂x, of x's shape `[…, in]`. */
+  readonly input?: NDArray;
+  /** ∂W, `[out, in]`. */
+  readonly weight?: NDArray;
+  /** ∂b, `[out]`. */
+  readonly bias?: NDArray;
+}
+
+/**
+ * The backward of z = linear(x, W, b) for 2-D x, from g = ∂L/∂z, in one visit to the
+ * WebAssembly kernel: ∂x = g·W, ∂W = gᵀ·x, ∂b = Σ_rows g, each equal bit for bit to what
+ * `matmul` and `sum` compute. g `[rows, out]` (contiguous), x `[rows, in]` (needed for
+ * ∂W), W `[out, in]` (needed for ∂x) of shape `weightShape`; `needs` says which of ∂x, ∂W,
+ * ∂b to compute. Returns null where that identity would not hold or the kernel would not
+ * pay: on the scalar kernel, for other ranks, empty shapes or a strided g, or when a
+ * product is small enough for matmul to take the scalar path; the caller then composes
+ * the ops.
+ */
+export function linearBackward(g: NDArray, x: NDArray | undefined, weight: NDArray | undefined, weightShape: readonly number[], needs: readonly boolean[]): LinearGradients | null {
+  return denseBackward(g, undefined, x, weight, weightShape, needs);
+}
+
+/**
+ * The backward of y = linearRelu(x, W, b) for 2-D x, from g = ∂L/∂y: as `linearBackward`
+ * on ∂z = g·[y > 0] (passWherePositive's rule), the mask applied inside the kernel's
+ * memory. y `[rows, out]` is linearRelu's output.
+ */
+export function linearReluBackward(g: NDArray, y: NDArray, x: NDArray | undefined, weight: NDArray | undefined, weightShape: readonly number[], needs: readonly boolean[]): LinearGradients | null {
+  return denseBackward(g, y, x, weight, weightShape, needs);
+}
+
+function denseBackward(g: NDArray, y: NDArray | undefined, x: NDArray | undefined, weight: NDArray | undefined, weightShape: readonly number[], needs: readonly boolean[]): LinearGradients | null {
+  const kernel = gemmKernel();
+  const [outFeatures, inFeatures] = weightShape as [number, number];
+  const rows = g.shape[0]!;
+  // matmul's scalar path and sum's order over a strided g would round differently.
+  if (kernel === "scalar" || g.ndim !== 2 || !g.isContiguous() || rows === 0 || outFeatures === 0 || inFeatures === 0) return null;
+  if ((needs[0] && !worthWasm(rows, inFeatures, outFeatures)) || (needs[1] && !worthWasm(outFeatures, inFeatures, rows))) return null;
+  const matrix = (a: NDArray | undefined): StridedMatrix => (a === undefined ? { data: g.data, offset: 0, rowStride: 0, colStride: 0 } : { data: a.data, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! });
+  const input = needs[0] ? NDArray.empty([rows, inFeatures]) : undefined;
+  const gradWeight = needs[1] ? NDArray.empty([outFeatures, inFeatures]) : undefined;
+  const bias = needs[2] ? NDArray.empty([outFeatures]) : undefined;
+  const into = { input: input?.data ?? null, weight: gradWeight?.data ?? null, bias: bias?.data ?? null };
+  if (!denseBackwardWasm(kernel, rows, outFeatures, inFeatures, matrix(g), y ? matrix(y) : null, matrix(x), matrix(weight), into)) return null;
+  return { ...(input && { input }), ...(gradWeight && { weight: gradWeight }), ...(bias && { bias }) };
 }
 
 /** `out` checked to take a GEMM's result: contiguous, of `shape`, apart from every operand it reads. */

@@ -1,37 +1,47 @@
-import { GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
+import { GEMM_FMA_WASM_BASE64, GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
 import type { StridedMatrix } from "./strided-matrix.js";
-import { copyRun, packA, packB } from "./pack.js";
 
-/** The exports of gemm.wat. */
+/** The exports of gemm.wat (both builds). */
 interface GemmExports {
   memory: WebAssembly.Memory;
-  gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, aPanelBytes: number, b: number, bRowBytes: number, bStripBytes: number, c: number, cRowBytes: number, bias: number, hasBias: number): void;
+  pack(src: number, rowBytes: number, colBytes: number, rows: number, cols: number, dst: number): void;
+  gemm(m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, aPanelBytes: number, b: number, bRowBytes: number, bStripBytes: number, c: number, bias: number, flags: number): void;
+  reluBackward(g: number, gate: number, dst: number, count: number): void;
+  relu(src: number, dst: number, count: number): void;
+  columnSums(src: number, rows: number, cols: number, dst: number): void;
 }
 
-let exports: GemmExports | null | undefined;
+/** The two builds of gemm.wat: with fused multiply-adds (relaxed SIMD) and without (SIMD). */
+export type WasmGemmBuild = "fma" | "simd";
+
+const loaded = new Map<WasmGemmBuild, GemmExports | null>();
 
 /**
- * Instantiates the SIMD kernel once, synchronously (the module is under 1 KB, well under
- * browsers' limit for synchronous compilation). Null where WebAssembly or its SIMD
- * extension is missing: `WebAssembly.validate` rejects the module there.
+ * Instantiates one build of the kernel once, synchronously (each module is under 2 KB,
+ * well under browsers' limit for synchronous compilation). Null where WebAssembly or the
+ * build's extension is missing: `WebAssembly.validate` rejects the module there (relaxed
+ * SIMD: Node 20 without --experimental-wasm-relaxed-simd, older browsers).
  */
-function load(): GemmExports | null {
-  if (exports !== undefined) return exports;
-  exports = null;
+function load(build: WasmGemmBuild): GemmExports | null {
+  const known = loaded.get(build);
+  if (known !== undefined) return known;
+  let exports: GemmExports | null = null;
   try {
-    if (typeof WebAssembly !== "object" || typeof atob !== "function") return null;
-    const bytes = Uint8Array.from(atob(GEMM_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) return null;
-    exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as GemmExports;
+    if (typeof WebAssembly === "object" && typeof atob === "function") {
+      const base64 = build === "fma" ? GEMM_FMA_WASM_BASE64 : GEMM_WASM_BASE64;
+      const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+      if (WebAssembly.validate(bytes)) exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as GemmExports;
+    }
   } catch {
     exports = null;
   }
+  loaded.set(build, exports);
   return exports;
 }
 
-/** True when the WebAssembly SIMD kernel can run here. */
-export function wasmGemmAvailable(): boolean {
-  return load() !== null;
+/** True when the WebAssembly SIMD kernel (or, given "fma", its relaxed-SIMD build) can run here. */
+export function wasmGemmAvailable(build: WasmGemmBuild = "simd"): boolean {
+  return load(build) !== null;
 }
 
 /** A view of the kernel's memory with room for `doubles` values, growing it when needed. */
@@ -43,27 +53,233 @@ function heap(kernel: GemmExports, doubles: number): Float64Array {
 }
 
 /**
- * C[m×n] = A[m×k]·B[k×n] (+ bias on every row) on the SIMD kernel: copies A and B into
- * its memory (in one block each when their layout allows), runs the kernel, and copies C
- * out into contiguous rows of `c` at `cOffset`. Sums each element over k in order, then
- * adds its bias, like the scalar reference. Returns false (having done nothing) when the
- * kernel is unavailable.
+ * Plans one call's use of the kernel's memory: regions handed out one after another, each
+ * starting on a cache line (8 doubles), with `slack` values after each for the kernels'
+ * reads past an end (row-major B's last strip, pairs over an odd count).
  */
-export function gemmWasm(m: number, n: number, k: number, matrixA: StridedMatrix, matrixB: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array): boolean {
-  const kernel = load();
+class Regions {
+  total = 0;
+  take(doubles: number, slack = 4): number {
+    const at = this.total;
+    this.total += (doubles + slack + 7) & ~7;
+    return at;
+  }
+}
+
+/**
+ * Values from the first to one past the last element a rows×cols strided matrix reads, or
+ * -1 when copying that span would copy much more than the matrix (a narrow view of a large
+ * array) or a stride is negative.
+ */
+function span(rows: number, cols: number, { rowStride, colStride }: StridedMatrix): number {
+  if (rowStride < 0 || colStride < 0) return -1;
+  const extent = rowStride * (rows - 1) + colStride * (cols - 1) + 1;
+  return extent <= 2 * rows * cols + 64 ? extent : -1;
+}
+
+/** Values `stage` needs at most for a rows×cols matrix. */
+const stagedSize = (rows: number, cols: number, x: StridedMatrix): number => Math.max(span(rows, cols, x), rows * cols);
+
+/**
+ * Copies the values a rows×cols matrix reads into the kernel's memory at `at` and returns
+ * the matrix as the kernel sees it there (data = memory): the span from its first to its
+ * last element in one block, strides kept; or, for a view whose span is much wider than
+ * itself (or with `contiguous`, for any layout but row-major), its elements gathered into
+ * contiguous rows.
+ */
+function stage(memory: Float64Array, at: number, rows: number, cols: number, x: StridedMatrix, contiguous = false): StridedMatrix {
+  const extent = span(rows, cols, x);
+  const rowMajor = x.colStride === 1 && x.rowStride === cols;
+  if (extent >= 0 && (!contiguous || rowMajor)) {
+    memory.set(x.data.subarray(x.offset, x.offset + extent), at);
+    return { data: memory, offset: at, rowStride: x.rowStride, colStride: x.colStride };
+  }
+  const { data, offset, rowStride, colStride } = x;
+  for (let i = 0, to = at; i < rows; i++) for (let p = 0; p < cols; p++) memory[to++] = data[offset + i * rowStride + p * colStride]!;
+  return { data: memory, offset: at, rowStride: cols, colStride: 1 };
+}
+
+/**
+ * An operand larger than this many values (32 KiB, an L1 cache)...
+ */
+const PACK_ABOVE = 4096;
+/**
+ * ...is packed in strips when at least this many rows of A, 16 tiles, re-read it: rows of
+ * B read 32 bytes at a time at a stride of n·8 bytes crowd into a few cache sets and evict
+ * each other (measured before this kernel: packing made 256² 14% and 512² 22% faster)...
+ */
+const PACK_ROWS = 64;
+/**
+ * ...or when each tile sums over at least this many rows of B: a weight gradient's long
+ * sums (k = 900) then stream B from consecutive addresses (measured on the moons layers'
+ * ∂W: the kernel 10–30% faster, more than the packing costs). B whose rows are not
+ * contiguous is always packed.
+ */
+const PACK_DEPTH = 512;
+
+const packsB = (m: number, k: number, n: number, b: StridedMatrix): boolean => b.colStride !== 1 || ((m >= PACK_ROWS || k >= PACK_DEPTH) && k * n > PACK_ABOVE);
+
+/**
+ * A that is not row-major (a transposed operand: Aᵀ of a weight gradient) is packed in
+ * strips of 4 rows when many B strips re-read it: read in place its columns lie a whole
+ * row of the source apart and, for sizes a multiple of a power of two, crowd into a few
+ * cache sets (256²ᵀ: 10 GFLOP/s in place).
+ */
+const packsA = (m: number, k: number, n: number, a: StridedMatrix): boolean => a.colStride !== 1 && n >= PACK_ROWS && m * k > PACK_ABOVE;
+
+/** Where one GEMM's operands are packed, planned before memory is sized: -1 for one read in place. */
+function planPack(regions: Regions, m: number, k: number, n: number, a: StridedMatrix, b: StridedMatrix): { a: number; b: number } {
+  return { a: packsA(m, k, n, a) ? regions.take(((m + 3) & ~3) * k) : -1, b: packsB(m, k, n, b) ? regions.take(((n + 3) & ~3) * k) : -1 };
+}
+
+/**
+ * C[m×n] = A·B (+ bias, then ReLU) with every operand staged in the kernel's memory
+ * already (`a` and `b` as `stage` returned them, C and the bias as offsets): packs the
+ * operands planPack placed, then runs the kernel.
+ */
+function run(kernel: GemmExports, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: { a: number; b: number }, cAt: number, biasAt: number, flags: number): void {
+  let [aAt, aRowBytes, aColBytes, aPanelBytes] = [a.offset, a.rowStride * 8, a.colStride * 8, a.rowStride * 32];
+  if (packAt.a >= 0) {
+    kernel.pack(a.offset * 8, a.rowStride * 8, a.colStride * 8, m, k, packAt.a * 8);
+    [aAt, aRowBytes, aColBytes, aPanelBytes] = [packAt.a, 8, 32, 32 * k];
+  }
+  let [bAt, bRowBytes, bStripBytes] = [b.offset, b.rowStride * 8, 32];
+  if (packAt.b >= 0) {
+    // B packed as Bᵀ: its columns become the rows of the strips.
+    kernel.pack(b.offset * 8, b.colStride * 8, b.rowStride * 8, n, k, packAt.b * 8);
+    [bAt, bRowBytes, bStripBytes] = [packAt.b, 32, 32 * k];
+  }
+  // B in the outer loop when it is the larger operand: each of its strips then stays in
+  // L1 while A streams past from L2.
+  const bOuter = n > m ? 4 : 0;
+  kernel.gemm(m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter);
+}
+
+/**
+ * C[m×n] = A[m×k]·B[k×n] (+ bias on every row, then ReLU when `relu`) on one build of the
+ * kernel: copies A and B into its memory (each in one block where its layout allows),
+ * packs B in strips of 4 columns when many tiles re-read it or its rows are not
+ * contiguous, runs the kernel, and copies C out into contiguous rows of `c` at
+ * `cOffset`. Each element is summed over k in order from 0, then the bias is added; on
+ * the SIMD build that is the scalar reference bit for bit, on the FMA build each step is
+ * one fused multiply-add. Returns false (having done nothing) when that build is
+ * unavailable. Needs k ≥ 1.
+ */
+export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): boolean {
+  const kernel = load(build);
   if (!kernel) return false;
-  // Edge tiles read up to 3 rows of A and 3 columns of B (and of the bias) past the end:
-  // keep that slack inside memory (its values only reach elements of C never stored).
-  const aStart = 0;
-  const bStart = aStart + 4 * k * ((m + 3) >> 2) + 4;
-  const biasStart = bStart + 4 * k * ((n + 3) >> 2) + 4;
-  const cStart = biasStart + n + 4;
-  const memory = heap(kernel, cStart + m * n);
-  const [aRowBytes, aColBytes, aPanelBytes] = packA(memory, aStart, m, k, n, matrixA);
-  const [bRowBytes, bStripBytes] = packB(memory, bStart, m, k, n, matrixB);
-  if (bias) copyRun(memory, biasStart, bias, 0, n);
-  kernel.gemm(m, n, k, aStart * 8, aRowBytes, aColBytes, aPanelBytes, bStart * 8, bRowBytes, bStripBytes, cStart * 8, n * 8, biasStart * 8, bias ? 1 : 0);
-  const out = new Float64Array(kernel.memory.buffer, cStart * 8, m * n);
-  c.set(out, cOffset);
+  const regions = new Regions();
+  const biasAt = regions.take(n);
+  const cAt = regions.take(m * n);
+  const aAt = regions.take(stagedSize(m, k, a));
+  const bAt = regions.take(stagedSize(k, n, b));
+  const packAt = planPack(regions, m, k, n, a, b);
+  const memory = heap(kernel, regions.total);
+  if (bias) {
+    memory.set(bias.subarray(0, n), biasAt);
+    memory.fill(0, biasAt + n, biasAt + n + 4);
+  }
+  run(kernel, m, n, k, stage(memory, aAt, m, k, a), stage(memory, bAt, k, n, b), packAt, cAt, biasAt, (bias ? 1 : 0) | (relu ? 2 : 0));
+  c.set(memory.subarray(cAt, cAt + m * n), cOffset);
+  return true;
+}
+
+/** The `data` of a matrix that lives in the kernel's memory, which `run` never reads through it. */
+const IN_KERNEL_MEMORY = new Float64Array(0);
+
+/** Where `denseBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
+export interface DenseGradients {
+  /** ∂x, rows×in. */
+  readonly input: Float64Array | null;
+  /** ∂W, out×in. */
+  readonly weight: Float64Array | null;
+  /** ∂b, out values. */
+  readonly bias: Float64Array | null;
+}
+
+/**
+ * The backward of a dense layer, z = x·Wᵀ + b (then y = max(z, 0) when `y` is given), in
+ * one visit to the kernel: ∂z = g, or g·[y > 0] (kernels.passWherePositive's rule) after
+ * a ReLU; then ∂x = ∂z·W, ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z. g and y (rows×out), x (rows×in) and
+ * W (out×in) are copied in once; ∂z never leaves the kernel's memory. Each gradient equals
+ * the one matmul and sum compute from a contiguous ∂z on the same build, bit for bit.
+ * Returns false (having done nothing) when that build is unavailable. Needs rows, out and
+ * in ≥ 1.
+ */
+export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeatures: number, inFeatures: number, g: StridedMatrix, y: StridedMatrix | null, x: StridedMatrix, w: StridedMatrix, into: DenseGradients): boolean {
+  const kernel = load(build);
+  if (!kernel) return false;
+  const count = rows * outFeatures;
+  const regions = new Regions();
+  const gzAt = regions.take(count);
+  const yAt = y ? regions.take(count) : -1;
+  const sumsAt = into.bias ? regions.take(outFeatures) : -1;
+  // ∂x = ∂z·W: A = ∂z [rows, out], B = W [out, in].
+  const gxAt = into.input ? regions.take(rows * inFeatures) : -1;
+  const wAt = into.input ? regions.take(stagedSize(outFeatures, inFeatures, w)) : -1;
+  // ∂z and ∂zᵀ as the kernel reads them in its memory (run reads only offsets and strides).
+  const gz: StridedMatrix = { data: IN_KERNEL_MEMORY, offset: gzAt, rowStride: outFeatures, colStride: 1 };
+  const gzT: StridedMatrix = { data: IN_KERNEL_MEMORY, offset: gzAt, rowStride: 1, colStride: outFeatures };
+  const wPackAt = into.input ? planPack(regions, rows, outFeatures, inFeatures, gz, w) : { a: -1, b: -1 };
+  // ∂W = ∂zᵀ·x: A = ∂zᵀ [out, rows], B = x [rows, in].
+  const gwAt = into.weight ? regions.take(outFeatures * inFeatures) : -1;
+  const xAt = into.weight ? regions.take(stagedSize(rows, inFeatures, x)) : -1;
+  const xPackAt = into.weight ? planPack(regions, outFeatures, rows, inFeatures, gzT, x) : { a: -1, b: -1 };
+  const memory = heap(kernel, regions.total);
+  stage(memory, gzAt, rows, outFeatures, g, true);
+  if (y) {
+    stage(memory, yAt, rows, outFeatures, y, true);
+    kernel.reluBackward(gzAt * 8, yAt * 8, gzAt * 8, count + (count & 1));
+  }
+  if (into.input) {
+    run(kernel, rows, inFeatures, outFeatures, gz, stage(memory, wAt, outFeatures, inFeatures, w), wPackAt, gxAt, 0, 0);
+    into.input.set(memory.subarray(gxAt, gxAt + rows * inFeatures));
+  }
+  if (into.weight) {
+    run(kernel, outFeatures, inFeatures, rows, gzT, stage(memory, xAt, rows, inFeatures, x), xPackAt, gwAt, 0, 0);
+    into.weight.set(memory.subarray(gwAt, gwAt + outFeatures * inFeatures));
+  }
+  if (into.bias) {
+    kernel.columnSums(gzAt * 8, rows, outFeatures, sumsAt * 8);
+    into.bias.set(memory.subarray(sumsAt, sumsAt + outFeatures));
+  }
+  return true;
+}
+
+/** Either build (their elementwise functions are the same code): the FMA one where it loads. */
+const anyBuild = (): GemmExports | null => load("fma") ?? load("simd");
+
+/**
+ * max(v, 0) on `count` contiguous values of `x` from `xOffset` into `out` from `outOffset`
+ * (which may be the same memory), through the kernel's memory: branch-free, where the
+ * JavaScript loop mispredicts on every other sign. The same values as kernels.relu.
+ * Returns false (having done nothing) without WebAssembly SIMD.
+ */
+export function reluWasm(x: Float64Array, xOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
+  const kernel = anyBuild();
+  if (!kernel) return false;
+  const memory = heap(kernel, new Regions().take(count));
+  memory.set(x.subarray(xOffset, xOffset + count), 0);
+  kernel.relu(0, 0, count + (count & 1));
+  out.set(memory.subarray(0, count), outOffset);
+  return true;
+}
+
+/**
+ * g + 0 where gate > 0, else +0 (kernels.passWherePositive, ReLU's backward) on `count`
+ * contiguous values, into `out` (which may be g's memory), through the kernel's memory.
+ * Returns false (having done nothing) without WebAssembly SIMD.
+ */
+export function reluBackwardWasm(g: Float64Array, gOffset: number, gate: Float64Array, gateOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
+  const kernel = anyBuild();
+  if (!kernel) return false;
+  const regions = new Regions();
+  const gAt = regions.take(count);
+  const gateAt = regions.take(count);
+  const memory = heap(kernel, regions.total);
+  memory.set(g.subarray(gOffset, gOffset + count), gAt);
+  memory.set(gate.subarray(gateOffset, gateOffset + count), gateAt);
+  kernel.reluBackward(gAt * 8, gateAt * 8, gAt * 8, count + (count & 1));
+  out.set(memory.subarray(gAt, gAt + count), outOffset);
   return true;
 }
