@@ -258,10 +258,13 @@ const anyBuild = (): GemmExports | null => load("fma") ?? load("simd");
 export function reluWasm(x: Float64Array, xOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
   const kernel = anyBuild();
   if (!kernel) return false;
-  const memory = heap(kernel, new Regions().take(count));
-  memory.set(x.subarray(xOffset, xOffset + count), 0);
-  kernel.relu(0, 0, count + (count & 1));
-  out.set(memory.subarray(0, count), outOffset);
+  // Sized by the plan's total: take() returns where the region starts (0 here), not its size.
+  const regions = new Regions();
+  const xAt = regions.take(count);
+  const memory = heap(kernel, regions.total);
+  memory.set(x.subarray(xOffset, xOffset + count), xAt);
+  kernel.relu(xAt * 8, xAt * 8, count + (count & 1));
+  out.set(memory.subarray(xAt, xAt + count), outOffset);
   return true;
 }
 
