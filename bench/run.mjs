@@ -24,7 +24,7 @@ import v8 from "node:v8";
 if (Number(process.versions.node.split(".")[0]) < 22 && !process.argv.includes("--no-fma")) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
 const { kernels, Generator } = await import("../packages/tensor/dist/index.js");
 const { Tensor, linearRelu, manualSeed, noGrad } = await import("../packages/autograd/dist/index.js");
-const { BCELoss, CrossEntropyLoss, Dense, ReLU, Sequential, Sigmoid, Tanh, optim } = await import("../packages/nn/dist/index.js");
+const { BCELoss, Conv2d, CrossEntropyLoss, Dense, ReLU, Sequential, Sigmoid, Tanh, optim } = await import("../packages/nn/dist/index.js");
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argument = (flag) => {
@@ -118,6 +118,19 @@ function elementwiseCase({ op, shape, otherShape }) {
   return () => noGrad(fn);
 }
 
+/** Two convolutions (1→8→16 channels, 3×3, padding 1) on 64 MNIST-sized images, forward and backward. */
+function convStep() {
+  manualSeed(0);
+  const x = new Tensor(randn([64, 1, 28, 28]));
+  const conv1 = new Conv2d(1, 8, 3, { padding: 1 });
+  const conv2 = new Conv2d(8, 16, 3, { padding: 1 });
+  const params = [...conv1.parameters(), ...conv2.parameters()];
+  return () => {
+    for (const p of params) p.grad = null;
+    conv2.forward(conv1.forward(x)).sum().backward();
+  };
+}
+
 /** Runs `fn` with the GEMM kernel a case asks for (`gemm: "simd"`), else as configured. */
 function withKernel(c, fn) {
   if (c.gemm === undefined) return fn;
@@ -131,18 +144,21 @@ function withKernel(c, fn) {
   };
 }
 
-const makers = { mlp: mlpStep, softmax: softmaxStep, matmul: matmulCase, elementwise: elementwiseCase };
+const makers = { mlp: mlpStep, softmax: softmaxStep, matmul: matmulCase, elementwise: elementwiseCase, conv: convStep };
 
 const r = (n) => Math.max(3, Math.round(n * scale));
 const MOONS = "moons step 2-25-50-50-25-1 @900";
 const MLP = "MLP 784-256-128-10 @128 softmax CE";
 const MATMUL = "matmul 256x256x256";
+const CONV = "conv2d 64×1×28×28 → 8 → 16, 3×3, fwd+bwd";
 const kernel = kernels.gemmKernel();
 const cases = [
   { name: MOONS, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", repeats: r(300), warmup: 50 },
   { name: "moons step 2-16-1 @1000 (tanh)", kind: "mlp", sizes: [2, 16, 1], n: 1000, activation: "tanh", repeats: r(300), warmup: 30 },
   { name: "circles step 2-10-5-1 @1000", kind: "mlp", sizes: [2, 10, 5, 1], n: 1000, activation: "relu", repeats: r(300), warmup: 30 },
   { name: MLP, kind: "softmax", repeats: r(100), warmup: 10 },
+  // Convolutions: PyTorch is the peer (the numpy tutorials stop before convnets).
+  { name: CONV, kind: "conv", repeats: r(40), warmup: 3, peers: ["torch"] },
   { name: "matmul 64x64x64", kind: "matmul", m: 64, k: 64, n: 64, repeats: r(400), warmup: 50 },
   { name: MATMUL, kind: "matmul", m: 256, k: 256, n: 256, repeats: r(60), warmup: 5 },
   { name: "matmul 512x512x512", kind: "matmul", m: 512, k: 512, n: 512, repeats: r(10), warmup: 2 },

@@ -57,8 +57,26 @@ def no_grad(fn):
     return run
 
 
+def conv_step():
+    """Two convolutions (1→8→16 channels, 3×3, padding 1) on 64 MNIST-sized images, forward
+    and backward of their weights and biases: the same step as bench/run.mjs's conv case."""
+    x = torch.randn(64, 1, 28, 28)
+    conv1 = torch.nn.Conv2d(1, 8, 3, padding=1)
+    conv2 = torch.nn.Conv2d(8, 16, 3, padding=1)
+    params = [*conv1.parameters(), *conv2.parameters()]
+
+    def step():
+        for p in params:
+            p.grad = None
+        conv2(conv1(x)).sum().backward()
+
+    return step
+
+
 def build(case):
     kind = case["kind"]
+    if kind == "conv":
+        return conv_step()
     if kind == "mlp":
         return mlp_step(case["sizes"], case["n"], case["activation"])
     if kind == "softmax":
