@@ -19,6 +19,7 @@ import {
   tensor,
   zeros,
 } from "@tapegrad/autograd";
+import { random } from "./op-info-kit.js";
 
 // Bad inputs (the message names the op, the value, its position and the bound; nothing is
 // written), semantics the PyTorch fixtures cannot show (views, layouts, aliasing, src larger
@@ -27,17 +28,6 @@ import {
 const SEED = 20240611;
 const runs = { seed: SEED, numRuns: 120 };
 
-/** mulberry32: a seeded stream of [0, 1) values. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Layout = "contiguous" | "transposed" | "narrowed" | "broadcast";
 const layoutArb = fc.constantFrom<Layout>("contiguous", "transposed", "narrowed", "broadcast");

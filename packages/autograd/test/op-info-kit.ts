@@ -117,7 +117,7 @@ export function reduction(name: string, reduce: (x: Tensor, dim?: number | numbe
 
 
 /** A small seeded generator (mulberry32): the same seed gives the same samples on every run. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

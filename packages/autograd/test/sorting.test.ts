@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DataError, ShapeError, Tensor, argsort, sort, tensor, topk } from "@tapegrad/autograd";
+import { random } from "./op-info-kit.js";
 
 // sort, argsort and topk: properties against what sorting means (order, permutation,
 // stability, gather(x, dim, indices) = values, topk = the head of a descending sort), NaN
@@ -9,17 +10,6 @@ import { DataError, ShapeError, Tensor, argsort, sort, tensor, topk } from "@tap
 
 const runs = { seed: 7031, numRuns: 150 };
 
-/** mulberry32: a seeded stream of [0, 1) values. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Shapes up to 3-d, rows long enough (up to 60) to pass the 16-element insertion runs and merges. */
 const caseArb = fc.record({

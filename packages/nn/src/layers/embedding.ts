@@ -4,23 +4,14 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { checkBoolean, checkOptions, optionalNumber } from "../options.js";
 import { normalizePaddingIdx, positiveInteger, tensorArgument } from "../layer-checks.js";
-import { embedding } from "../functional/embedding.js";
+import { embedding, type EmbeddingOptions as LookupOptions } from "../functional/embedding.js";
 
-/** Options of Embedding, as torch.nn.Embedding's keyword arguments. */
-export interface EmbeddingOptions {
-  /**
-   * A row (negative counts from the end) that is zeroed at initialisation and whose
-   * lookups give no gradient, e.g. for a padding token.
-   */
-  paddingIdx?: number | null;
-  /** Rows looked up whose normType-norm exceeds maxNorm are rescaled in place to maxNorm first. */
-  maxNorm?: number | null;
-  /** The p of the norm for maxNorm (default 2). */
-  normType?: number;
-  /** Scale each lookup's gradient by 1 / (how often its index occurs in the batch) (default false). */
-  scaleGradByFreq?: boolean;
-  /** Sparse gradients: only false is supported. */
-  sparse?: boolean;
+/**
+ * Options of Embedding, as torch.nn.Embedding's keyword arguments: the lookup's options
+ * (paddingIdx, whose row is also zeroed at initialisation; maxNorm, normType,
+ * scaleGradByFreq, sparse) and where the initial weights come from.
+ */
+export interface EmbeddingOptions extends LookupOptions {
   /** Seed for the initial weights; the default generator (manualSeed) is used otherwise. */
   seed?: Seed;
   /** Generator for the initial weights. */

@@ -67,39 +67,39 @@ function maxPoolOptions(layer: string, options: MaxPoolLayerOptions): MaxPoolLay
 }
 
 /**
- * Max pooling over the last two dimensions, as torch.nn.MaxPool2d:
- * `[N, C, H, W] → [N, C, oH, oW]` (unbatched `[C, H, W]` too), padding counting as −∞; the
- * gradient goes to the first maximum of each window (nn.functional.maxPool2d).
+ * What MaxPool1d and MaxPool2d share: options read and checked once, the forward through
+ * the functional form of their dimensionality. Exported for the API reference.
  */
-export class MaxPool2d extends Module {
+export abstract class MaxPoolNd extends Module {
   readonly stride: SizeArg;
   readonly padding: SizeArg;
   readonly dilation: SizeArg;
   readonly ceilMode: boolean;
 
-  /**
-   * @throws DataError on an unknown option, a malformed size, padding over half the kernel, or returnIndices (use the functional form).
-   */
-  constructor(
+  /** @throws DataError on an unknown option, a malformed size, padding over half the kernel, or returnIndices (use the functional form). */
+  protected constructor(
+    private readonly layer: "MaxPool1d" | "MaxPool2d",
+    private readonly dims: 1 | 2,
     readonly kernelSize: SizeArg,
-    options: MaxPoolLayerOptions = {},
+    options: MaxPoolLayerOptions,
   ) {
     super();
-    const o = maxPoolOptions("MaxPool2d", options);
+    const o = maxPoolOptions(layer, options);
     this.stride = o.stride ?? kernelSize;
     this.padding = o.padding ?? 0;
     this.dilation = o.dilation ?? 1;
-    this.ceilMode = optionalBoolean("MaxPool2d", "ceilMode", o.ceilMode, false);
-    checkSizes("MaxPool2d", 2, kernelSize, this.stride, this.padding, this.dilation);
+    this.ceilMode = optionalBoolean(layer, "ceilMode", o.ceilMode, false);
+    checkSizes(layer, dims, kernelSize, this.stride, this.padding, this.dilation);
   }
 
   /**
    * The maximum of each window.
-   * @throws ShapeError unless x is [N, C, H, W] or [C, H, W] with room for a window; DataError on malformed sizes.
+   * @throws ShapeError unless x is [N, C, ...spatial] or [C, ...spatial] with room for a window; DataError on malformed sizes.
    */
   forward(x: Tensor): Tensor {
-    checkInput("MaxPool2d", x, 2);
-    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    checkInput(this.layer, x, this.dims);
+    const pool = this.dims === 1 ? maxPool1d : maxPool2d;
+    return pool(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
   }
 
   /** `kernelSize=2, stride=2, padding=0, dilation=1, ceilMode=false`, as PyTorch prints it. */
@@ -109,41 +109,25 @@ export class MaxPool2d extends Module {
 }
 
 /**
+ * Max pooling over the last two dimensions, as torch.nn.MaxPool2d:
+ * `[N, C, H, W] → [N, C, oH, oW]` (unbatched `[C, H, W]` too), padding counting as −∞; the
+ * gradient goes to the first maximum of each window (nn.functional.maxPool2d).
+ */
+export class MaxPool2d extends MaxPoolNd {
+  /** @throws DataError on an unknown option, a malformed size, padding over half the kernel, or returnIndices (use the functional form). */
+  constructor(kernelSize: SizeArg, options: MaxPoolLayerOptions = {}) {
+    super("MaxPool2d", 2, kernelSize, options);
+  }
+}
+
+/**
  * Max pooling along the last dimension, as torch.nn.MaxPool1d: `[N, C, L] → [N, C, oL]`
  * (unbatched `[C, L]` too); see MaxPool2d.
  */
-export class MaxPool1d extends Module {
-  readonly stride: SizeArg;
-  readonly padding: SizeArg;
-  readonly dilation: SizeArg;
-  readonly ceilMode: boolean;
-
+export class MaxPool1d extends MaxPoolNd {
   /** @throws DataError on an unknown option, a malformed size, padding over half the kernel, or returnIndices (use the functional form). */
-  constructor(
-    readonly kernelSize: SizeArg,
-    options: MaxPoolLayerOptions = {},
-  ) {
-    super();
-    const o = maxPoolOptions("MaxPool1d", options);
-    this.stride = o.stride ?? kernelSize;
-    this.padding = o.padding ?? 0;
-    this.dilation = o.dilation ?? 1;
-    this.ceilMode = optionalBoolean("MaxPool1d", "ceilMode", o.ceilMode, false);
-    checkSizes("MaxPool1d", 1, kernelSize, this.stride, this.padding, this.dilation);
-  }
-
-  /**
-   * The maximum of each window.
-   * @throws ShapeError unless x is [N, C, L] or [C, L] with room for a window; DataError on malformed sizes.
-   */
-  forward(x: Tensor): Tensor {
-    checkInput("MaxPool1d", x, 1);
-    return maxPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
-  }
-
-  /** `kernelSize=3, stride=3, padding=0, dilation=1, ceilMode=false`, as PyTorch prints it. */
-  override extraRepr(): string {
-    return `kernelSize=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.padding)}, dilation=${show(this.dilation)}, ceilMode=${this.ceilMode}`;
+  constructor(kernelSize: SizeArg, options: MaxPoolLayerOptions = {}) {
+    super("MaxPool1d", 1, kernelSize, options);
   }
 }
 
