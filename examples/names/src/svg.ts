@@ -52,8 +52,11 @@ export function lossCurvesSvg(history: History, options: { title: string; baseli
     ? `<g id="baseline"><line x1="${left}" y1="${sy(options.baseline.value).toFixed(2)}" x2="${left + pw}" y2="${sy(options.baseline.value).toFixed(2)}" stroke="#777" stroke-width="1.5" stroke-dasharray="2 3"/>` +
       `<text x="${left + pw - 6}" y="${(sy(options.baseline.value) - 6).toFixed(2)}" text-anchor="end" font-size="12" fill="#555">${escape(options.baseline.label)}</text></g>`
     : "";
+  // The key sits at the bottom left, where falling curves leave room.
+  const keyX = left + 10;
+  const keyY = top + ph - 50;
   const entry = (dy: number, stroke: string, dash: string, label: string) =>
-    `<line x1="${left + pw - 150}" y1="${top + dy}" x2="${left + pw - 128}" y2="${top + dy}" stroke="${stroke}" stroke-width="2"${dash}/><text x="${left + pw - 122}" y="${top + dy + 4}">${label}</text>`;
+    `<line x1="${keyX + 8}" y1="${keyY + dy}" x2="${keyX + 30}" y2="${keyY + dy}" stroke="${stroke}" stroke-width="2"${dash}/><text x="${keyX + 36}" y="${keyY + dy + 4}">${label}</text>`;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="Helvetica, Arial, sans-serif">`,
@@ -64,7 +67,7 @@ export function lossCurvesSvg(history: History, options: { title: string; baseli
     baseline,
     `<path id="train-loss" d="${path(history.trainLoss)}" fill="none" stroke="#d62728" stroke-width="2"/>`,
     `<path id="val-loss" d="${path(history.valLoss)}" fill="none" stroke="#1f77b4" stroke-width="2" stroke-dasharray="5 3"/>`,
-    `<g id="legend" font-size="12"><rect x="${left + pw - 158}" y="${top + 6}" width="150" height="40" fill="white" fill-opacity="0.9" stroke="#ccc"/>${entry(18, "#d62728", "", "train loss")}${entry(36, "#1f77b4", ' stroke-dasharray="5 3"', "validation loss")}</g>`,
+    `<g id="legend" font-size="12"><rect x="${keyX}" y="${keyY}" width="150" height="40" fill="white" fill-opacity="0.9" stroke="#ccc"/>${entry(18, "#d62728", "", "train loss")}${entry(36, "#1f77b4", ' stroke-dasharray="5 3"', "validation loss")}</g>`,
     `<text x="${w / 2}" y="${top - 16}" text-anchor="middle" font-size="15">${escape(options.title)}</text>`,
     `<text x="${left + pw / 2}" y="${h - 10}" text-anchor="middle" font-size="12">step</text>`,
     `<text x="16" y="${top + ph / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${top + ph / 2})">cross-entropy per character (nats)</text>`,
@@ -88,7 +91,7 @@ export function embeddingSvg(points: readonly LabelledPoint[], options: { title:
   const sy = (y: number) => margin + size - ((y - y0) / (y1 - y0)) * size;
   const dots = points.map(
     (p) =>
-      `<g><circle cx="${sx(p.x).toFixed(2)}" cy="${sy(p.y).toFixed(2)}" r="11" fill="${p.label === "." ? "#fdd0a2" : "#c6dbef"}" stroke="#555"/>` +
+      `<g><circle cx="${sx(p.x).toFixed(2)}" cy="${sy(p.y).toFixed(2)}" r="10" fill="${p.label === "." ? "#fdd0a2" : "#c6dbef"}" stroke="#555"/>` +
       `<text x="${sx(p.x).toFixed(2)}" y="${(sy(p.y) + 4).toFixed(2)}" text-anchor="middle" font-size="13">${escape(p.label)}</text></g>`,
   );
   const width = size + 2 * margin;
