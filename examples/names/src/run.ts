@@ -167,7 +167,8 @@ export function run(o: NamesOptions, log: (line: string) => void = console.log, 
 export function summary(reports: readonly ModelReport[], baseline: number, trainNames: ReadonlySet<string>, vocabularySize: number): string[] {
   const lines = ["", "model   parameters   steps   train    val      test     val − bigram   time"];
   for (const r of reports) {
-    const margin = r.name === "bigram" ? "baseline" : `${(r.valLoss - baseline).toFixed(3)} (${(((r.valLoss - baseline) / baseline) * 100).toFixed(1)}%)`;
+    const signed = (v: number, digits: number) => `${v > 0 ? "+" : ""}${v.toFixed(digits)}`;
+    const margin = r.name === "bigram" ? "baseline" : `${signed(r.valLoss - baseline, 3)} (${signed(((r.valLoss - baseline) / baseline) * 100, 1)}%)`;
     lines.push(
       `${r.name.padEnd(6)}  ${r.parameters.toLocaleString("en-US").padStart(10)}  ${String(r.steps || "—").padStart(6)}   ${r.trainLoss.toFixed(4)}   ${r.valLoss.toFixed(4)}   ${r.testLoss.toFixed(4)}   ${margin.padEnd(14)} ${r.seconds.toFixed(1)} s`,
     );

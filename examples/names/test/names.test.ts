@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { Generator, Tensor, manualSeed, noGrad, tensor } from "@tapegrad/autograd";
 import { CrossEntropyLoss, Module, loadSafetensors } from "@tapegrad/nn";
 import {
+  Gpt,
   IGNORE,
+  Mlp,
   Vocabulary,
   bigramLoss,
   contextWindows,
@@ -104,6 +106,18 @@ describe("bigram baseline", () => {
 });
 
 describe("models train", () => {
+  it("have makemore's sizes: 12,308 parameters in the MLP, 104,732 in the GPT", () => {
+    const mlp = new Mlp({ vocabularySize: 28, blockSize: 3, embeddingDim: 10, hiddenSize: 200 });
+    // Embedding 28·10, hidden 30·200 (no bias), batch norm 2·200, output 200·28 + 28.
+    expect(mlp.numParameters()).toBe(28 * 10 + 30 * 200 + 2 * 200 + (200 * 28 + 28));
+    const gpt = new Gpt({ vocabularySize: 28, blockSize: 16, embedDim: 64, numHeads: 4, numLayers: 2, dropout: 0.1 });
+    const E = 64;
+    // Per block: two LayerNorms, attention (3E² + 3E in, E² + E out), MLP (E·4E + 4E, 4E·E + E).
+    const block = 2 * 2 * E + (3 * E * E + 3 * E + E * E + E) + (E * 4 * E + 4 * E + 4 * E * E + E);
+    expect(gpt.numParameters()).toBe(28 * E + 16 * E + 2 * block + 2 * E + (E * 28 + 28));
+    expect(gpt.numParameters()).toBe(104_732);
+  });
+
   it("the MLP's loss falls in a short run and already beats the bigram's validation loss", () => {
     manualSeed(1);
     const baseline = bigramLoss(fitBigram(splits.train, vocabulary, 1), splits.val, vocabulary);
@@ -198,15 +212,19 @@ describe("sampler", () => {
 describe("names run", () => {
   it("fits the three models briefly, reports them and writes weights that load back bit-exactly", () => {
     const out = mkdtempSync(join(tmpdir(), "names-"));
-    const options: NamesOptions = { ...defaults, mlpSteps: 40, gptSteps: 4, gptBatchSize: 8, samples: 5, out };
+    // Small models, so that evaluating them on every split stays quick.
+    const options: NamesOptions = { ...defaults, embedding: 4, hidden: 20, mlpSteps: 40, width: 16, heads: 2, layers: 1, gptSteps: 4, gptBatchSize: 8, samples: 5, out };
     const lines: string[] = [];
     const result = run(options, (l) => lines.push(l), () => ({ update: () => {} }));
     expect(result.reports.map((r) => r.name)).toEqual(["bigram", "mlp", "gpt"]);
     expect(result.baseline).toBe(result.reports[0]!.valLoss);
     const text = lines.join("\n");
     expect(text).toMatch(/8849 names \(8422 distinct\), 28 tokens/);
-    expect(text).toMatch(/^mlp +12,308 +40 +\d\.\d{4} +\d\.\d{4}/m);
-    expect(text).toMatch(/^gpt +104,732 +4 /m);
+    const [, mlp, gpt] = result.reports;
+    expect(text).toContain(`mlp     ${mlp!.model.numParameters().toLocaleString("en-US").padStart(10)}      40   ${mlp!.trainLoss.toFixed(4)}   ${mlp!.valLoss.toFixed(4)}`);
+    expect(text).toMatch(/^gpt +[\d,]+ +4 +\d\.\d{4} +\d\.\d{4} +\d\.\d{4} +[+-]\d\.\d{3} \([+-]\d+\.\d%\)/m);
+    expect(text).toMatch(/gpt samples \(\d+ of 5 are training names\)/);
+    expect(gpt!.history!.step).toEqual([1, 2, 3, 4]);
     for (const report of result.reports) {
       expect(report.samples).toHaveLength(5);
       const weights = report.files.find((f) => f.endsWith(".safetensors"))!;
