@@ -46,6 +46,7 @@ export class Bigram extends Module implements NextToken {
     return this.probabilities().log().indexSelect(0, previous);
   }
 
+  /** The row of P for each history's last token. */
   nextProbabilities(history: Tensor): Tensor {
     return this.probabilities().indexSelect(0, history.select(1, history.shape[1]! - 1));
   }
@@ -87,12 +88,14 @@ export class Mlp extends Module implements NextToken {
     noGrad(() => this.output.weight.mul_(0.1));
   }
 
+  /** Contexts `[N, blockSize]` of token ids → logits `[N, V]`. */
   forward(contexts: Tensor): Tensor {
     const e = this.embedding.forward(contexts); // [N, blockSize, embeddingDim]
     const h = this.activation.forward(this.norm.forward(this.hidden.forward(e.reshape(e.shape[0]!, -1))));
     return this.output.forward(h);
   }
 
+  /** softmax of the logits for each history's last blockSize tokens. */
   nextProbabilities(history: Tensor): Tensor {
     return this.forward(lastTokens(history, this.config.blockSize)).softmax(-1);
   }
@@ -127,7 +130,7 @@ export interface GptConfig {
 export class Block extends Module {
   ln1: LayerNorm;
   attention: MultiheadAttention;
-  attentionDropout: Dropout;
+  attentionOutputDropout: Dropout;
   ln2: LayerNorm;
   mlp: Sequential;
 
@@ -136,7 +139,7 @@ export class Block extends Module {
     const E = config.embedDim;
     this.ln1 = new LayerNorm(E);
     this.attention = new MultiheadAttention(E, config.numHeads, { batchFirst: true, dropout: config.dropout });
-    this.attentionDropout = new Dropout(config.dropout);
+    this.attentionOutputDropout = new Dropout(config.dropout);
     this.ln2 = new LayerNorm(E);
     this.mlp = new Sequential(new Linear(E, 4 * E), new GELU(), new Linear(4 * E, E), new Dropout(config.dropout));
   }
@@ -145,7 +148,7 @@ export class Block extends Module {
   forward(x: Tensor): Tensor {
     const h = this.ln1.forward(x);
     const attended = this.attention.forward(h, h, h, { isCausal: true, needWeights: false }).output;
-    x = x.add(this.attentionDropout.forward(attended));
+    x = x.add(this.attentionOutputDropout.forward(attended));
     return x.add(this.mlp.forward(this.ln2.forward(x)));
   }
 }
@@ -175,6 +178,7 @@ export class Gpt extends Module implements NextToken {
     this.head = new Linear(embedDim, vocabularySize);
   }
 
+  /** Tokens `[N, L]` → logits `[N, L, V]`; throws when L exceeds the block. */
   forward(tokens: Tensor): Tensor {
     const length = tokens.shape[1]!;
     if (length > this.config.blockSize) throw new Error(`Gpt: ${length} tokens, but the block holds ${this.config.blockSize}`);
