@@ -13,7 +13,7 @@ if (parsed.kind === "help") {
   const o = parsed.options;
   console.log(
     `tapegrad digits (preset ${parsed.preset}): ${describeNetwork(o)}, Adam ${o.schedule} lr ${o.lr}, batches of ${o.batchSize}, ` +
-      `${o.epochs} epochs, shifts up to ${o.shift} px, seed ${o.seed}`,
+      `${o.epochs} epoch${o.epochs === 1 ? "" : "s"}, shifts up to ${o.shift} px, seed ${o.seed}`,
   );
   run(o);
 }

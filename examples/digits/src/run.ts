@@ -79,7 +79,7 @@ export function run(
   const steps = result.history.stepLoss.length;
   log(
     [
-      `training time ${result.seconds.toFixed(1)} s for ${o.epochs} epochs (${steps} steps, ${((result.seconds * 1000) / steps).toFixed(1)} ms per step)`,
+      `training time ${result.seconds.toFixed(1)} s for ${o.epochs} epoch${o.epochs === 1 ? "" : "s"} (${steps} steps, ${((result.seconds * 1000) / steps).toFixed(1)} ms per step)`,
       `wrote ${outputs.curves}, ${outputs.confusion}, ${outputs.misclassified}, ${outputs.weights}`,
       `${((performance.now() - started) / 1000).toFixed(1)} s in all (loading the digits, training, evaluating, writing)`,
       `test accuracy ${accuracy}`,
