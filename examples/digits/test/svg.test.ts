@@ -24,7 +24,7 @@ describe("curvesSvg", () => {
   const svg = parseSvg(curvesSvg(history, "CNN <test>"));
 
   it("draws the step loss, the per-epoch train and test loss and both accuracies", () => {
-    const paths = Object.fromEntries(findAll(svg, "path").map((p) => [p.id, String(p.d)]));
+    const paths: Record<string, string> = Object.fromEntries(findAll(svg, "path").map((p) => [String(p.id), String(p.d)]));
     expect(Object.keys(paths).sort()).toEqual(["step-loss", "test-accuracy", "test-loss", "train-accuracy", "train-loss"]);
     const points = (d: string) => d.split(/[ML]/).filter((s) => s.trim() !== "").map((s) => s.trim().split(",").map(Number));
     expect(points(paths["step-loss"]!)).toHaveLength(30);
