@@ -20,13 +20,13 @@ export function helpText(): string {
     "Flags (override the preset):",
     "  --epochs N                   passes over the training set",
     "  --batch-size N               digits per step (default 32)",
-    "  --lr X                       Adam's learning rate, the schedule's peak (default 0.002)",
+    "  --lr X                       Adam's learning rate, the schedule's peak (default 0.004)",
     "  --schedule onecycle|cosine|constant   learning-rate schedule (default onecycle)",
     "  --shift N                    shift training digits randomly by up to N pixels (default 1; 0 = off)",
     "  --train-samples N            train on the first N training digits only (default 0 = all 8,000)",
     "  --test-size N                digits held out for testing (default 2000)",
     "  --seed N                     seed of split, weights, batches and shifts (default 0)",
-    "  --out DIR                    folder for the outputs (default out/digits)",
+    "  --out DIR                    folder for the outputs (default out/digits/PRESET)",
     "  --help                       show this text",
   ].join("\n");
 }

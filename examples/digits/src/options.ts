@@ -34,24 +34,24 @@ export const defaults: TrainOptions = {
   model: "cnn",
   epochs: 8,
   batchSize: 32,
-  lr: 2e-3,
+  lr: 4e-3,
   schedule: "onecycle",
   shift: 1,
   testSize: 2000,
   trainSamples: 0,
   seed: 0,
-  out: "out/digits",
+  out: "out/digits/cnn",
 };
 
 /** Presets: each names a network and the training that reaches its target within a minute. */
 export const presets: Record<string, { description: string; options: Partial<TrainOptions> }> = {
   cnn: {
-    description: "LeNet-style: conv 1→8 5×5, max-pool, conv 8→16 5×5, max-pool, 256-120-84-10; 8 epochs, batches of 32, Adam, one-cycle lr up to 2e-3 (the default)",
+    description: "LeNet-style: conv 1→8 5×5, max-pool, conv 8→16 5×5, max-pool, 256-120-84-10; 8 epochs, batches of 32, Adam, one-cycle lr up to 4e-3 (the default)",
     options: {},
   },
   mlp: {
-    description: "784-128-10 ReLU; 20 epochs, batches of 32, Adam, one-cycle lr up to 2e-3",
-    options: { model: "mlp", epochs: 20 },
+    description: "784-128-10 ReLU; 20 epochs, batches of 32, Adam, one-cycle lr up to 4e-3",
+    options: { model: "mlp", epochs: 20, out: "out/digits/mlp" },
   },
 };
 
