@@ -389,8 +389,11 @@ describe.skipIf(!haveBrowser && !required)("playground in Chromium", () => {
 
   it("the backprop panel shows a VJP's rule, g and input gradients for the step the graph shows", async () => {
     const { page, errors } = await open("#hidden=3&batch=4", { width: 1280, height: 1000 });
+    // Step ignores a click while the previous step is still in the worker: wait for each.
     await page.click("#step");
+    await expect.poll(() => steps(page)).toBe(1);
     await page.click("#step");
+    await expect.poll(() => steps(page)).toBe(2);
     await page.click("#backprop summary");
     await page.waitForSelector("#trace tbody tr button");
     // The table and the graph describe the same batch of 4.
