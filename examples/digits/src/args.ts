@@ -1,4 +1,4 @@
-import { parseArgs as parseCommandLine } from "node:util";
+import { readFlags, readNumber } from "../../shared/cli-flags.js";
 import { defaultPreset, defaults, presets, validate, type TrainOptions } from "./options.js";
 
 /** The result of reading the command line: options to run with, help to print, or problems. */
@@ -41,52 +41,13 @@ const numberFlags: Record<string, keyof TrainOptions> = {
   seed: "seed",
 };
 const stringFlags: Record<string, keyof TrainOptions> = { schedule: "schedule", out: "out" };
-const flags = Object.fromEntries([...Object.keys(numberFlags), ...Object.keys(stringFlags), "preset"].map((name) => [name, { type: "string" as const }]));
-
-/** The known flag closest to `name` by edit distance, when it is close enough to be a typo. */
-function suggest(name: string): string | undefined {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length]!;
-  };
-  const [best] = [...Object.keys(flags), "help"].map((f) => [f, distance(name.replace(/_/g, "-"), f)] as const).sort((a, b) => a[1] - b[1]);
-  return best && best[1] <= 2 ? best[0] : undefined;
-}
+const flagNames = [...Object.keys(numberFlags), ...Object.keys(stringFlags), "preset"];
 
 /** Reads argv (without node and the script) into options, or help, or a list of problems. */
 export function parseArgs(argv: readonly string[]): Parsed {
-  // Not strict, so that every problem is collected and worded here rather than the first
-  // one thrown by util.parseArgs.
-  const { tokens } = parseCommandLine({
-    args: [...argv],
-    options: { ...flags, help: { type: "boolean", short: "h" } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const problems: string[] = [];
-  const given: [string, string][] = [];
-  for (const token of tokens) {
-    if (token.kind === "positional") problems.push(`unexpected argument ${JSON.stringify(token.value)} (flags take the form --name value)`);
-    if (token.kind !== "option") continue;
-    if (token.name === "help") return { kind: "help", text: helpText() };
-    if (!(token.name in flags)) {
-      const close = suggest(token.name);
-      problems.push(`unknown flag ${token.rawName}${close ? ` (did you mean --${close}?)` : ""} (see --help)`);
-    }
-    // `--lr --epochs 3` would otherwise read "--epochs" as the learning rate.
-    else if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) problems.push(`${token.rawName} needs a value`);
-    else given.push([token.name, token.value]);
-  }
+  const read = readFlags(argv, flagNames);
+  if (read.kind === "help") return { kind: "help", text: helpText() };
+  const { given, problems } = read;
   const preset = given.filter(([name]) => name === "preset").pop()?.[1] ?? defaultPreset;
   if (!(preset in presets)) return { kind: "error", problems: [`unknown preset ${JSON.stringify(preset)} (use ${Object.keys(presets).join(" or ")})`, ...problems] };
   const options: TrainOptions = { ...defaults, ...presets[preset]!.options };
@@ -94,9 +55,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
   for (const [name, value] of given) {
     if (name === "preset") continue;
     if (name in numberFlags) {
-      const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n)) problems.push(`--${name} must be a number, got ${JSON.stringify(value)}`);
-      else record[numberFlags[name]!] = n;
+      const n = readNumber(name, value, problems);
+      if (n !== undefined) record[numberFlags[name]!] = n;
     } else record[stringFlags[name]!] = value;
   }
   if (problems.length === 0) problems.push(...validate(options));

@@ -1,4 +1,4 @@
-import { parseArgs as parseCommandLine } from "node:util";
+import { readFlags, readNumber } from "../../shared/cli-flags.js";
 import { defaults, presets, validate, type TrainOptions } from "./options.js";
 
 /** The result of reading the command line: options to run with, help to print, or problems. */
@@ -52,32 +52,13 @@ const stringFlags: Record<string, keyof TrainOptions> = {
   init: "init",
   out: "out",
 };
-const flags = Object.fromEntries(
-  [...Object.keys(numberFlags), ...Object.keys(stringFlags), "hidden", "preset"].map((name) => [name, { type: "string" as const }]),
-);
+const flagNames = [...Object.keys(numberFlags), ...Object.keys(stringFlags), "hidden", "preset"];
 
 /** Reads argv (without node and the script) into options, or help, or a list of problems. */
 export function parseArgs(argv: readonly string[]): Parsed {
-  // Not strict, so that every problem is collected and worded here rather than the first
-  // one thrown by util.parseArgs.
-  const { tokens } = parseCommandLine({
-    args: [...argv],
-    options: { ...flags, help: { type: "boolean", short: "h" } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const problems: string[] = [];
-  const given: [string, string][] = [];
-  for (const token of tokens) {
-    if (token.kind === "positional") problems.push(`unexpected argument ${JSON.stringify(token.value)} (flags take the form --name value)`);
-    if (token.kind !== "option") continue;
-    if (token.name === "help") return { kind: "help", text: helpText() };
-    if (!(token.name in flags)) problems.push(`unknown flag ${token.rawName} (see --help)`);
-    // `--lr --epochs 3` would otherwise read "--epochs" as the learning rate.
-    else if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) problems.push(`${token.rawName} needs a value`);
-    else given.push([token.name, token.value]);
-  }
+  const read = readFlags(argv, flagNames);
+  if (read.kind === "help") return { kind: "help", text: helpText() };
+  const { given, problems } = read;
   const preset = given.filter(([name]) => name === "preset").pop()?.[1] ?? "default";
   if (!(preset in presets)) return { kind: "error", problems: [`unknown preset ${JSON.stringify(preset)} (use ${Object.keys(presets).join(", ")})`] };
   const options: TrainOptions = { ...defaults, ...presets[preset]!.options };
@@ -86,9 +67,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     if (name === "preset") continue;
     if (name === "hidden") options.hidden = value.split(",").map((s) => (s.trim() === "" ? Number.NaN : Number(s)));
     else if (name in numberFlags) {
-      const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n)) problems.push(`--${name} must be a number, got ${JSON.stringify(value)}`);
-      else record[numberFlags[name]!] = n;
+      const n = readNumber(name, value, problems);
+      if (n !== undefined) record[numberFlags[name]!] = n;
     } else record[stringFlags[name]!] = value;
   }
   problems.push(...validate(options));

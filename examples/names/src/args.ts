@@ -1,4 +1,4 @@
-import { parseArgs as parseCommandLine } from "node:util";
+import { readFlags, readNumber } from "../../shared/cli-flags.js";
 import { defaults, presets, validate, type NamesOptions } from "./options.js";
 
 /** The result of reading the command line: options to run with, help to print, or problems. */
@@ -74,30 +74,13 @@ const numberFlags: Record<string, (keyof NamesOptions)[]> = {
 const stringFlags: Record<string, keyof NamesOptions> = { model: "model", out: "out" };
 // Flags that set both models go first, so that `--gpt-steps 50 --steps 500` keeps the 50.
 const shared = new Set(["steps", "batch-size"]);
-const flags = Object.fromEntries([...Object.keys(numberFlags), ...Object.keys(stringFlags), "preset"].map((name) => [name, { type: "string" as const }]));
+const flagNames = [...Object.keys(numberFlags), ...Object.keys(stringFlags), "preset"];
 
 /** Reads argv (without node and the script) into options, or help, or a list of problems. */
 export function parseArgs(argv: readonly string[]): Parsed {
-  // Not strict, so that every problem is collected and worded here rather than the first
-  // one thrown by util.parseArgs.
-  const { tokens } = parseCommandLine({
-    args: [...argv],
-    options: { ...flags, help: { type: "boolean", short: "h" } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const problems: string[] = [];
-  const given: [string, string][] = [];
-  for (const token of tokens) {
-    if (token.kind === "positional") problems.push(`unexpected argument ${JSON.stringify(token.value)} (flags take the form --name value)`);
-    if (token.kind !== "option") continue;
-    if (token.name === "help") return { kind: "help", text: helpText() };
-    if (!(token.name in flags)) problems.push(`unknown flag ${token.rawName} (see --help)`);
-    // `--seed --model gpt` would otherwise read "--model" as the seed.
-    else if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) problems.push(`${token.rawName} needs a value`);
-    else given.push([token.name, token.value]);
-  }
+  const read = readFlags(argv, flagNames);
+  if (read.kind === "help") return { kind: "help", text: helpText() };
+  const { given, problems } = read;
   const preset = given.filter(([name]) => name === "preset").pop()?.[1] ?? "default";
   if (!(preset in presets)) return { kind: "error", problems: [`unknown preset ${JSON.stringify(preset)} (use ${Object.keys(presets).join(", ")})`] };
   const options: NamesOptions = { ...defaults, ...presets[preset]!.options };
@@ -106,9 +89,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
   for (const [name, value] of ordered) {
     if (name === "preset") continue;
     if (name in numberFlags) {
-      const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n)) problems.push(`--${name} must be a number, got ${JSON.stringify(value)}`);
-      else for (const key of numberFlags[name]!) record[key] = n;
+      const n = readNumber(name, value, problems);
+      if (n !== undefined) for (const key of numberFlags[name]!) record[key] = n;
     } else record[stringFlags[name]!] = value;
   }
   problems.push(...validate(options));

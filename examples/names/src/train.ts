@@ -13,6 +13,27 @@ export interface History {
 /** Progress of a training run: called after every step, with a fresh validation loss when one was measured. */
 export type OnStep = (step: number, loss: number, record: { trainLoss: number; valLoss: number } | null) => void;
 
+/** The History of a run: the training losses since the last record are averaged into each record. */
+class LossRecorder {
+  readonly history: History = { step: [], trainLoss: [], valLoss: [] };
+  private sum = 0;
+  private count = 0;
+
+  add(loss: number): void {
+    this.sum += loss;
+    this.count++;
+  }
+
+  record(step: number, valLoss: number): { trainLoss: number; valLoss: number } {
+    const record = { trainLoss: this.sum / this.count, valLoss };
+    this.history.step.push(step);
+    this.history.trainLoss.push(record.trainLoss);
+    this.history.valLoss.push(valLoss);
+    this.sum = this.count = 0;
+    return record;
+  }
+}
+
 // ——— bigram ———
 
 /**
@@ -80,10 +101,8 @@ export function trainMlp(config: MlpConfig, training: MlpTraining, names: { trai
   const block = config.blockSize;
   const x = new Float64Array(B * block);
   const y = new Float64Array(B);
-  const history: History = { step: [], trainLoss: [], valLoss: [] };
+  const recorder = new LossRecorder();
   let seconds = 0;
-  let sinceRecord = 0;
-  let stepsSinceRecord = 0;
   for (let step = 1; step <= training.steps; step++) {
     const start = performance.now();
     for (let i = 0; i < B; i++) {
@@ -98,20 +117,12 @@ export function trainMlp(config: MlpConfig, training: MlpTraining, names: { trai
     scheduler.step();
     seconds += (performance.now() - start) / 1000;
     const value = loss.item();
-    sinceRecord += value;
-    stepsSinceRecord++;
-    let record = null;
-    if (step % training.evalEvery === 0 || step === training.steps) {
-      record = { trainLoss: sinceRecord / stepsSinceRecord, valLoss: mlpLoss(model, names.val, vocabulary) };
-      history.step.push(step);
-      history.trainLoss.push(record.trainLoss);
-      history.valLoss.push(record.valLoss);
-      sinceRecord = stepsSinceRecord = 0;
-    }
+    recorder.add(value);
+    const record = step % training.evalEvery === 0 || step === training.steps ? recorder.record(step, mlpLoss(model, names.val, vocabulary)) : null;
     onStep?.(step, value, record);
   }
   model.eval();
-  return { model, history, seconds };
+  return { model, history: recorder.history, seconds };
 }
 
 // ——— GPT ———
@@ -191,10 +202,8 @@ export function trainGpt(config: GptConfig, training: GptTraining, names: { trai
   const scheduler = new optim.lrScheduler.CosineAnnealingLR(optimizer, training.steps, { etaMin: training.lr / 10 });
   const lossFn = new CrossEntropyLoss({ ignoreIndex: IGNORE });
   const random = new Generator(training.seed);
-  const history: History = { step: [], trainLoss: [], valLoss: [] };
+  const recorder = new LossRecorder();
   let seconds = 0;
-  let sinceRecord = 0;
-  let stepsSinceRecord = 0;
   model.train();
   for (let step = 1; step <= training.steps; step++) {
     const start = performance.now();
@@ -208,18 +217,10 @@ export function trainGpt(config: GptConfig, training: GptTraining, names: { trai
     scheduler.step();
     seconds += (performance.now() - start) / 1000;
     const value = loss.item();
-    sinceRecord += value;
-    stepsSinceRecord++;
-    let record = null;
-    if (step % training.evalEvery === 0 || step === training.steps) {
-      record = { trainLoss: sinceRecord / stepsSinceRecord, valLoss: gptLoss(model, names.val, vocabulary) };
-      history.step.push(step);
-      history.trainLoss.push(record.trainLoss);
-      history.valLoss.push(record.valLoss);
-      sinceRecord = stepsSinceRecord = 0;
-    }
+    recorder.add(value);
+    const record = step % training.evalEvery === 0 || step === training.steps ? recorder.record(step, gptLoss(model, names.val, vocabulary)) : null;
     onStep?.(step, value, record);
   }
   model.eval();
-  return { model, history, seconds };
+  return { model, history: recorder.history, seconds };
 }
