@@ -61,7 +61,7 @@ export { defineOp, registeredOps, type Op, type OpSpec, type Saves, type Forward
 export { Node, type VjpContext, type VjpContext as OpContext, type Edge, type VjpInfo, type GradHook } from "./node.js";
 export { runBackward, topologicalOrder, type BackwardOptions, type RunOptions, type VjpStep } from "./engine.js";
 export { AutogradError, GradcheckError, AnomalyError } from "./errors.js";
-export { ShapeError, DataError, TapegradError, manualSeed, Generator, NDArray } from "@tapegrad/tensor";
+export { ShapeError, DataError, TapegradError, manualSeed, Generator, NDArray, getNumThreads, setNumThreads } from "@tapegrad/tensor";
 export { where } from "./ops/where.js";
 export { linear, linearRelu } from "./ops/matmul.js";
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, binaryCrossEntropyBackward } from "./ops/loss.js";

@@ -24,4 +24,5 @@ export {
 export { flattenNested, type NestedArray } from "./nested.js";
 export { Generator, defaultGenerator, manualSeed, pickGenerator, rand, randn, DEFAULT_SEED, type RandomOptions, type Seed } from "./random.js";
 export * as kernels from "./kernels/index.js";
+export { getNumThreads, setNumThreads } from "./threads.js";
 export { wasmGemmAvailable, type WasmGemmBuild } from "./kernels/fastgemm/wasm.js";

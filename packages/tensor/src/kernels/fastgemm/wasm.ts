@@ -1,5 +1,6 @@
-import { GEMM_FMA_WASM_BASE64, GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
+import { GEMM_FMA_WASM_BASE64, GEMM_SHARED_FMA_WASM_BASE64, GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
 import type { StridedMatrix } from "./strided-matrix.js";
+import { gemmOnThreads, kernelMemory } from "./threads.js";
 
 /** The exports of gemm.wat (both builds). */
 interface GemmExports {
@@ -18,7 +19,8 @@ const loaded = new Map<WasmGemmBuild, GemmExports | null>();
 
 /**
  * Instantiates one build of the kernel once, synchronously (each module is under 2 KB,
- * well under browsers' limit for synchronous compilation). Null where WebAssembly or the
+ * well under browsers' limit for synchronous compilation): over the shared memory where
+ * helper threads can run (threads.ts), else over its own. Null where WebAssembly or the
  * build's extension is missing: `WebAssembly.validate` rejects the module there (relaxed
  * SIMD: Node 20 without --experimental-wasm-relaxed-simd, older browsers).
  */
@@ -28,9 +30,10 @@ function load(build: WasmGemmBuild): GemmExports | null {
   let exports: GemmExports | null = null;
   try {
     if (typeof WebAssembly === "object" && typeof atob === "function") {
-      const base64 = build === "fma" ? GEMM_FMA_WASM_BASE64 : GEMM_WASM_BASE64;
+      const memory = kernelMemory();
+      const base64 = memory ? (build === "fma" ? GEMM_SHARED_FMA_WASM_BASE64 : GEMM_SHARED_WASM_BASE64) : build === "fma" ? GEMM_FMA_WASM_BASE64 : GEMM_WASM_BASE64;
       const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as GemmExports;
+      if (WebAssembly.validate(bytes)) exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), memory ? { env: { memory } } : {}).exports as unknown as GemmExports;
     }
   } catch {
     exports = null;
@@ -137,7 +140,7 @@ function planPack(regions: Regions, m: number, k: number, n: number, a: StridedM
  * already (`a` and `b` as `stage` returned them, C and the bias as offsets): packs the
  * operands planPack placed, then runs the kernel.
  */
-function run(kernel: GemmExports, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: { a: number; b: number }, cAt: number, biasAt: number, flags: number): void {
+function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: { a: number; b: number }, cAt: number, biasAt: number, flags: number): void {
   let [aAt, aRowBytes, aColBytes, aPanelBytes] = [a.offset, a.rowStride * 8, a.colStride * 8, a.rowStride * 32];
   if (packAt.a >= 0) {
     kernel.pack(a.offset * 8, a.rowStride * 8, a.colStride * 8, m, k, packAt.a * 8);
@@ -152,7 +155,7 @@ function run(kernel: GemmExports, m: number, n: number, k: number, a: StridedMat
   // B in the outer loop when it is the larger operand: each of its strips then stays in
   // L1 while A streams past from L2.
   const bOuter = n > m ? 4 : 0;
-  kernel.gemm(m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter);
+  gemmOnThreads(kernel.gemm, build === "fma" ? 1 : 0, kernelMemory(), [m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter]);
 }
 
 /**
@@ -179,7 +182,7 @@ export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, 
     memory.set(bias.subarray(0, n), biasAt);
     memory.fill(0, biasAt + n, biasAt + n + 4);
   }
-  run(kernel, m, n, k, stage(memory, aAt, m, k, a), stage(memory, bAt, k, n, b), packAt, cAt, biasAt, (bias ? 1 : 0) | (relu ? 2 : 0));
+  run(kernel, build, m, n, k, stage(memory, aAt, m, k, a), stage(memory, bAt, k, n, b), packAt, cAt, biasAt, (bias ? 1 : 0) | (relu ? 2 : 0));
   c.set(memory.subarray(cAt, cAt + m * n), cOffset);
   return true;
 }
@@ -232,11 +235,11 @@ export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeature
     kernel.reluBackward(gzAt * 8, yAt * 8, gzAt * 8, count + (count & 1));
   }
   if (into.input) {
-    run(kernel, rows, inFeatures, outFeatures, gz, stage(memory, wAt, outFeatures, inFeatures, w), wPackAt, gxAt, 0, 0);
+    run(kernel, build, rows, inFeatures, outFeatures, gz, stage(memory, wAt, outFeatures, inFeatures, w), wPackAt, gxAt, 0, 0);
     into.input.set(memory.subarray(gxAt, gxAt + rows * inFeatures));
   }
   if (into.weight) {
-    run(kernel, outFeatures, inFeatures, rows, gzT, stage(memory, xAt, rows, inFeatures, x), xPackAt, gwAt, 0, 0);
+    run(kernel, build, outFeatures, inFeatures, rows, gzT, stage(memory, xAt, rows, inFeatures, x), xPackAt, gwAt, 0, 0);
     into.weight.set(memory.subarray(gwAt, gwAt + outFeatures * inFeatures));
   }
   if (into.bias) {
