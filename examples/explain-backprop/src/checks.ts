@@ -1,6 +1,7 @@
 // What the digits and names explanations share: the row a hand-written gradient check
 // prints, the comparison behind it, and the cross-entropy gradient at the logits.
 import { Tensor, compareGradients, tensor, type BackwardTrace } from "@tapegrad/autograd";
+import type { Module } from "@tapegrad/nn";
 
 /**
  * One step of a hand-written backward pass, a layer at a time from the logits down, and
@@ -21,6 +22,8 @@ export interface FormulaCheck {
 export interface ModelExplanation {
   /** One line: the network, the batch and the loss. */
   summary: string;
+  /** The network, its parameters holding the gradients of this backward pass. */
+  model: Module;
   trace: BackwardTrace;
   /** The hand-written backward pass, from the logits down to the first layer. */
   checks: FormulaCheck[];

@@ -121,6 +121,7 @@ export function explainDigits(options: DigitsExplainOptions = {}): ModelExplanat
   const lossValue = loss.item();
   return {
     summary: `the digits convnet (${architecture}) on ${samples} MNIST digit${samples === 1 ? "" : "s"} (labels ${labels}), cross-entropy loss ${lossValue.toFixed(6)}`,
+    model,
     trace,
     checks,
     loss: lossValue,

@@ -132,6 +132,7 @@ export function explainNames(options: NamesExplainOptions = {}): ModelExplanatio
     summary:
       `the names MLP (embedding ${vocabulary.size}×${defaults.embedding}, context ${block}, linear ${block * defaults.embedding}→${defaults.hidden} without bias, ` +
       `batch norm, tanh, linear ${defaults.hidden}→${vocabulary.size}) on ${samples} context windows (${windowsText}), cross-entropy loss ${lossValue.toFixed(6)}`,
+    model,
     trace,
     checks,
     loss: lossValue,
