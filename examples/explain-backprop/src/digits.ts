@@ -25,23 +25,20 @@ function describeLayer(layer: Module): string {
 }
 
 /**
- * The hand-written backward covers the layers as the cnn preset builds them; anything
- * else would be compared against formulas that do not apply, so it is refused instead.
+ * What keeps a layer out of the hand-written backward, which covers the layers as the cnn
+ * preset builds them, or null: anything else would be compared against formulas that do
+ * not apply, so it is refused instead.
  */
-function checkSupported(index: number, layer: Module): void {
-  const problem =
-    layer instanceof Conv2d
-      ? layer.stride.some((s) => s !== 1) || !Array.isArray(layer.padding) || layer.padding.some((p) => p !== 0) || layer.dilation.some((d) => d !== 1) || layer.groups !== 1
-        ? "a convolution other than stride 1, no padding, no dilation, one group"
-        : null
-      : layer instanceof MaxPool2d
-        ? typeof layer.kernelSize !== "number" || layer.stride !== layer.kernelSize || layer.padding !== 0 || layer.dilation !== 1 || layer.ceilMode
-          ? "pooling other than square windows side by side"
-          : null
-        : layer instanceof Dense || layer instanceof ReLU || layer instanceof Flatten
-          ? null
-          : `a ${layer.constructor.name} layer`;
-  if (problem) throw new Error(`explainDigits: layer ${index} is ${problem}, which the hand-written backward does not cover`);
+function unsupported(layer: Module): string | null {
+  if (layer instanceof Conv2d) {
+    const plain = layer.stride.every((s) => s === 1) && Array.isArray(layer.padding) && layer.padding.every((p) => p === 0) && layer.dilation.every((d) => d === 1) && layer.groups === 1;
+    return plain ? null : "a convolution other than stride 1, no padding, no dilation, one group";
+  }
+  if (layer instanceof MaxPool2d) {
+    const sideBySide = typeof layer.kernelSize === "number" && layer.stride === layer.kernelSize && layer.padding === 0 && layer.dilation === 1 && !layer.ceilMode;
+    return sideBySide ? null : "pooling other than square windows side by side";
+  }
+  return layer instanceof Dense || layer instanceof ReLU || layer instanceof Flatten ? null : `a ${layer.constructor.name} layer`;
 }
 
 /**
@@ -63,7 +60,10 @@ export function explainDigits(options: DigitsExplainOptions = {}): ModelExplanat
   manualSeed(seed);
   const model = buildModel("cnn");
   const layers = model.children();
-  layers.forEach((layer, i) => checkSupported(i, layer));
+  layers.forEach((layer, i) => {
+    const problem = unsupported(layer);
+    if (problem) throw new Error(`explainDigits: layer ${i} is ${problem}, which the hand-written backward does not cover`);
+  });
   // Run the chain by hand so that every layer's input is kept for the formulas.
   const inputs: Tensor[] = [];
   let h = X;
