@@ -1,66 +1,60 @@
 #!/usr/bin/env node
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseExplainArgs } from "./args.js";
+import type { ModelExplanation } from "./checks.js";
+import { explainDigits } from "./digits.js";
 import { explain } from "./explain.js";
+import { explainNames } from "./names.js";
 
-const usage = `usage: pnpm explain [out-dir] [--values[=N]] [--samples N] [--seed N]
-  out-dir     where graph.svg and trace.json go (default out/explain-backprop)
-  --values    print g and every input gradient under each step: tensors of up to N
-              elements in full (default 12), larger ones as min, mean and max;
-              trace.json then holds every value
-  --samples   moons points in the batch (default 4)
-  --seed      seed of the data and the weights (default 0)`;
-
-function fail(message: string): never {
-  console.error(`error: ${message}\n${usage}`);
-  process.exit(1);
-}
-
-const count = (flag: string, text: string | undefined, fallback: number, least: number): number => {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < least) fail(`--${flag} must be an integer ≥ ${least}, got ${JSON.stringify(text)}`);
-  return n;
-};
-
-// --values takes an optional number (--values, --values 50, --values=50): parseArgs has no
-// optional values, so it is read by hand first.
-const raw = process.argv.slice(2);
-const argv: string[] = [];
-for (let i = 0; i < raw.length; i++) {
-  if (raw[i] !== "--values") argv.push(raw[i]!);
-  else if (/^\d+$/.test(raw[i + 1] ?? "")) argv.push(`--values=${raw[++i]}`);
-  else argv.push("--values=true");
-}
-let parsed;
-try {
-  parsed = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { values: { type: "string" }, samples: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
-if (parsed.values.help) {
-  console.log(usage);
+const parsed = parseExplainArgs(process.argv.slice(2));
+if (parsed.kind === "help") {
+  console.log(parsed.text);
   process.exit(0);
 }
-if (parsed.positionals.length > 1) fail(`expected at most one out-dir, got ${parsed.positionals.join(" ")}`);
-const values = parsed.values.values === undefined ? false : parsed.values.values === "true" ? true : count("values", parsed.values.values, 12, 0);
-const samples = count("samples", parsed.values.samples, 4, 1);
-const seed = count("seed", parsed.values.seed, 0, 0);
-const out = parsed.positionals[0] ?? "out/explain-backprop";
+if (parsed.kind === "error") {
+  for (const problem of parsed.problems) console.error(`error: ${problem}`);
+  console.error("Run with --help to see the models and flags.");
+  process.exit(1);
+}
+const { model, samples, seed, values, out } = parsed.options;
+const rowsAre = "Each row is one VJP, in the order backward ran them; g is the gradient arriving from above.\n";
 
-const { trace, layers, loss, svg } = explain({ samples, seed, values });
-console.log(`One backward pass of the 2-25-50-50-25-1 moons network on ${samples} samples (BCE loss ${loss.toFixed(6)}).`);
-console.log("Each row is one VJP, in the order backward ran them; g is the gradient arriving from above.\n");
-console.log(String(trace));
-console.log("\nThe numpy tutorials' hand-written formulas, layer by layer, against the graph's gradients:\n");
-for (const l of layers) {
-  console.log(`layer ${l.layer}: ${l.formulas.join(";  ")}`);
-  console.log(`         max |graph − formula| over dW and db = ${l.maxDifference.toExponential(2)}`);
+let trace: ModelExplanation["trace"];
+let svg: string;
+if (model === "moons") {
+  const moons = explain({ samples, seed, values });
+  ({ trace, svg } = moons);
+  console.log(`One backward pass of the 2-25-50-50-25-1 moons network on ${samples} samples (BCE loss ${moons.loss.toFixed(6)}).`);
+  console.log(rowsAre);
+  console.log(String(trace));
+  console.log("\nThe numpy tutorials' hand-written formulas, layer by layer, against the graph's gradients:\n");
+  for (const l of moons.layers) {
+    console.log(`layer ${l.layer}: ${l.formulas.join(";  ")}`);
+    console.log(`         max |graph − formula| over dW and db = ${l.maxDifference.toExponential(2)}`);
+  }
+} else {
+  const explained = (model === "digits" ? explainDigits : explainNames)({ samples, seed, values });
+  ({ trace, svg } = explained);
+  console.log(`One backward pass of ${explained.summary}.`);
+  console.log(rowsAre);
+  console.log(String(trace));
+  console.log("\nThe same backward pass from hand-written formulas, a layer at a time from the logits down,");
+  console.log("against the graph's gradients:\n");
+  const width = Math.max(...explained.checks.map((c) => c.part.length)) + 2;
+  const indent = " ".repeat(width);
+  for (const check of explained.checks) {
+    // Formulas side by side while they fit in 110 columns, then on the next line.
+    const lines = [""];
+    for (const formula of check.formulas) {
+      const last = lines[lines.length - 1]!;
+      if (last === "") lines[lines.length - 1] = formula;
+      else if (width + last.length + 3 + formula.length <= 110) lines[lines.length - 1] = `${last};  ${formula}`;
+      else lines.push(formula);
+    }
+    lines.forEach((line, i) => console.log(`${i === 0 ? check.part.padEnd(width) : indent}${line}`));
+    if (check.maxDifference !== null) console.log(`${indent}max |graph − formula| over ${check.compared.join(", ")} = ${check.maxDifference.toExponential(2)}`);
+  }
 }
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, "graph.svg"), svg);

@@ -1,5 +1,6 @@
 import { Tensor, manualSeed, noGrad, toSvg, traceBackward, type BackwardTrace } from "@tapegrad/autograd";
 import { BCELoss, Dense, ReLU, Sequential, Sigmoid, data } from "@tapegrad/nn";
+import { checkSamples } from "./models.js";
 
 /** One layer's gradients two ways: from the graph, and from the tutorials' formulas. */
 export interface LayerCheck {
@@ -46,9 +47,11 @@ const maxAbs = (a: Tensor, b: Tensor): number => noGrad(() => a.sub(b).abs().max
  * recomputes every layer's gradient with the tutorials' hand-written formulas:
  * dZ_L = A_L − Y (sigmoid + BCE), dW = dZᵀ·A_prev / m (our weights are [out, in]),
  * db = mean(dZ), dA_prev = dZ·W, dZ_prev = dA_prev ⊙ 1[Z_prev > 0].
+ * @throws Error when samples is outside `models.moons`' bounds (1 to 1000).
  */
 export function explain(options: ExplainOptions = {}): Explanation {
   const { samples = 4, seed = 0, sizes, values = false } = options;
+  checkSamples("moons", samples);
   manualSeed(seed);
   const { X, y: Y } = data.makeMoons({ nSamples: samples, noise: 0.2, seed });
   const model = tutorialNetwork(sizes);
