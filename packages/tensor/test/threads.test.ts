@@ -26,11 +26,11 @@ function withThreads<T>(count: number, fn: () => T): T {
 const g = new Generator(7);
 const shapes: [number, number, number][] = [
   [128, 784, 256],
-  [257, 64, 33],
-  [9, 4096, 17],
-  [50, 900, 50],
-  [900, 50, 50],
-  [130, 70, 130],
+  [257, 640, 65],
+  [9, 4096, 300],
+  [64, 900, 200],
+  [900, 100, 100],
+  [130, 500, 130],
 ];
 
 describe.runIf(threadsSupported())("matrix products on helper threads", () => {

@@ -182,10 +182,13 @@ function startHelpers(memory: WebAssembly.Memory): void {
 }
 
 /**
- * Products with fewer multiply-adds than this run on one thread: waking a helper and
- * waiting for it costs tens of microseconds, the time of about this much work.
+ * Products with fewer multiply-adds than this run on one thread. Waking a sleeping helper
+ * costs tens of microseconds on a quiet machine and much more on a busy one, where the
+ * helper waits for a core: measured on a shared 2-core machine, 900×50·50×50 (2.3M) took
+ * 1.3× as long split, 128×784·784×256 (26M) 0.7×. Helpers do not spin while idle, which
+ * would cut the wake-up but take the core from whoever else needs it.
  */
-export const SPLIT_ABOVE = 1 << 19;
+export const SPLIT_ABOVE = 1 << 23;
 
 /**
  * Runs `gemm` over C's rows in blocks of whole 4-row panels, one block per ready helper
