@@ -29,9 +29,9 @@ export const FLOAT32_AGREEMENT = 1e-3;
  * 150 batches; the names quick preset's 2,000 MLP and 150 GPT steps), fewer with --quick.
  */
 export const TWINS = [
-  { name: "twin: digits cnn", steps: 150, quickSteps: 60, warmup: 5, make: (o) => digitsCnnTwin(o) },
+  { name: "twin: digits cnn", steps: 150, quickSteps: 60, warmup: 10, make: (o) => digitsCnnTwin(o) },
   { name: "twin: names mlp", steps: 2000, quickSteps: 600, warmup: 50, make: (o) => namesMlpTwin(o) },
-  { name: "twin: names gpt (dropout 0)", steps: 150, quickSteps: 60, warmup: 5, make: (o) => namesGptTwin(o) },
+  { name: "twin: names gpt (dropout 0)", steps: 150, quickSteps: 60, warmup: 10, make: (o) => namesGptTwin(o) },
 ];
 
 /** The twins whose name contains `only` (all without it), each with its step count. */
@@ -83,15 +83,21 @@ export async function runTwins({ only, quick, wantedPeers, torchPython, torchEnv
     if (started.error) log(`twins: ${spec.label} unavailable (${started.error})`);
     peers.push({ ...spec, ...started });
   }
+  const live = peers.filter((p) => !p.error);
+  const info = peers.map((p) => ({ peer: p.label, ...(p.error ? { error: p.error } : p.about) }));
+  if (live.length === 0) {
+    log("twins: no peer to train against (PyTorch and TF.js unavailable or not asked for with --peers); skipped");
+    return { rows: [], peers: info };
+  }
   const dir = mkdtempSync(join(tmpdir(), "tapegrad-twins-"));
   const rows = [];
   try {
-    for (const entry of makeTwins(selected, dir)) rows.push(...(await runOne(entry, peers.filter((p) => !p.error), rounds, dir, log)));
+    for (const entry of makeTwins(selected, dir)) rows.push(...(await runOne(entry, live, rounds, dir, log)));
   } finally {
-    for (const p of peers) if (!p.error) p.close();
+    for (const p of live) p.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { rows, peers: peers.map((p) => ({ peer: p.label, ...(p.error ? { error: p.error } : p.about) })) };
+  return { rows, peers: info };
 }
 
 /** One twin: rounds of tapegrad's steps and each peer's, then a row per peer that trained it. */
