@@ -29,7 +29,7 @@ export const FLOAT32_AGREEMENT = 1e-3;
  * 150 batches; the names quick preset's 2,000 MLP and 150 GPT steps), fewer with --quick.
  */
 export const TWINS = [
-  { name: "twin: digits cnn", steps: 150, quickSteps: 60, warmup: 10, make: (o) => digitsCnnTwin(o) },
+  { name: "twin: digits cnn", steps: 150, quickSteps: 60, warmup: 20, make: (o) => digitsCnnTwin(o) },
   { name: "twin: names mlp", steps: 2000, quickSteps: 600, warmup: 50, make: (o) => namesMlpTwin(o) },
   { name: "twin: names gpt (dropout 0)", steps: 150, quickSteps: 60, warmup: 10, make: (o) => namesGptTwin(o) },
 ];
@@ -114,7 +114,7 @@ async function runOne({ name, twin, warmup }, peers, rounds, dir, log) {
     for (const p of peers) {
       const side = sides[p.key];
       if (side.error || side.skipped) continue;
-      const answer = await p.ask({ twin: twin.key, dir, config: twin.config, steps: count });
+      const answer = await p.ask({ twin: twin.key, dir, config: twin.config, steps: count }).catch((error) => ({ error: `the peer exited: ${error.message}` }));
       if (answer.error) side.error = answer.error;
       else if (answer.ms === null) side.skipped = true;
       else {
