@@ -10,7 +10,8 @@
 //
 // Then the training twins (bench/twins/rounds.mjs): the digits convnet and the names MLP and
 // GPT trained by tapegrad and by PyTorch (and TF.js for the convnet) from the same weights
-// on the same batches, alternating rounds of steps; ms per step, ratios and final losses.
+// on the same batches, alternating rounds of steps; ms per step, ratios and final losses
+// (saved under `twins` in latest.json).
 //
 // Flags: --quick (fewer repeats and steps), --only TEXT (cases and twins whose name contains
 // TEXT; --only twin runs the twins alone), --no-twins (the cases alone), --peers
