@@ -13,7 +13,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "docs/test/**/*.test.ts", "tests/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "docs/test/**/*.test.ts", "tests/**/*.test.ts", "bench/twins/*.test.ts"],
     setupFiles: ["./vitest.setup.ts"],
     testTimeout: 60_000,
     // Tests run on the fastest GEMM kernel: on Node 20 its FMA build needs relaxed SIMD,

@@ -8,8 +8,14 @@
 // tapegrad ms / peer ms (below 1 means tapegrad is faster). Results are printed and saved
 // to bench/results/latest.json.
 //
-// Flags: --quick (fewer repeats), --only TEXT (cases whose name contains TEXT),
-// --peers numpy,torch,tfjs (a subset of the peers), --no-fma (leave relaxed SIMD off on Node 20).
+// Then the training twins (bench/twins/rounds.mjs): the digits convnet and the names MLP and
+// GPT trained by tapegrad and by PyTorch (and TF.js for the convnet) from the same weights
+// on the same batches, alternating rounds of steps; ms per step, ratios and final losses
+// (saved under `twins` in latest.json).
+//
+// Flags: --quick (fewer repeats and steps), --only TEXT (cases and twins whose name contains
+// TEXT; --only twin runs the twins alone), --no-twins (the cases alone), --peers
+// numpy,torch,tfjs (a subset of the peers), --no-fma (leave relaxed SIMD off on Node 20).
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -250,7 +256,7 @@ async function startPeer(spec) {
 }
 
 const peers = [];
-for (const spec of peerSpecs) {
+for (const spec of cases.length > 0 ? peerSpecs : []) {
   const started = await startPeer(spec);
   if (started.error) process.stderr.write(`${spec.label}: unavailable (${started.error}); its columns stay empty\n`);
   peers.push({ ...spec, ...started });
@@ -283,6 +289,19 @@ for (const c of cases) {
   process.stderr.write(`${c.name}: ${said.join(", ")} ms\n`);
 }
 for (const p of live) p.close();
+
+// The training twins, after the cases (their peers are processes of their own).
+const twins = process.argv.includes("--no-twins")
+  ? { rows: [], peers: [] }
+  : await (await import("./twins/rounds.mjs")).runTwins({
+      only,
+      quick,
+      wantedPeers,
+      torchPython,
+      torchEnv: oneThread,
+      startPeer,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
 
 // Ratios per round, then their median. numpy's time in a round is the faster of its two
 // thread settings; "peer/tapegrad" ratios say how many times faster tapegrad is.
@@ -325,11 +344,13 @@ function printTable(header, body) {
   for (const row of body) console.log(line(row));
 }
 
-console.log("\nms per call (median of each side's per-round medians); ratio = tapegrad/peer, lower is better\n");
-printTable(
-  ["case", "tapegrad", "numpy·1", "numpy·N", "÷numpy", "PyTorch·1", "÷torch", "TF.js", "÷TF.js"],
-  rows.map((row) => [row.case, fmt(row.ms.tapegrad), fmt(row.ms.numpy1 ?? row.ms.numpyMalloc), fmt(row.ms.numpyN), fmt(row.vsNumpy, 2), fmt(row.ms.torch), fmt(row.vsTorch, 2), fmt(row.ms.tfjs), fmt(row.vsTfjs, 2)]),
-);
+if (rows.length) {
+  console.log("\nms per call (median of each side's per-round medians); ratio = tapegrad/peer, lower is better\n");
+  printTable(
+    ["case", "tapegrad", "numpy·1", "numpy·N", "÷numpy", "PyTorch·1", "÷torch", "TF.js", "÷TF.js"],
+    rows.map((row) => [row.case, fmt(row.ms.tapegrad), fmt(row.ms.numpy1 ?? row.ms.numpyMalloc), fmt(row.ms.numpyN), fmt(row.vsNumpy, 2), fmt(row.ms.torch), fmt(row.vsTorch, 2), fmt(row.ms.tfjs), fmt(row.vsTfjs, 2)]),
+  );
+}
 const matmuls = rows.filter((row) => row.gflops);
 if (matmuls.length) {
   console.log("\nGFLOP/s of the matrix products\n");
@@ -361,13 +382,16 @@ if (targets.length) {
   for (const [t, v] of targets) console.log(`${t.padEnd(width)}  ${v}`);
 }
 
+if (twins.rows.length) (await import("./twins/rounds.mjs")).printTwins(twins.rows, printTable);
+
 const kernelNames = { fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
 console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}${quick ? ", quick mode" : ""}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}; ${rounds} alternating rounds per case`);
 for (const p of peers) console.log(`${p.label}: ${p.error ? `unavailable (${p.error})` : `${p.about.version} via ${p.command === process.execPath ? "node" : p.command}; ${p.about.blas}`}`);
+for (const p of twins.peers) console.log(`twins' ${p.peer}: ${p.error ? `unavailable (${p.error})` : `${p.version}; ${p.blas}`}`);
 
 mkdirSync(join(here, "results"), { recursive: true });
 const file = join(here, "results", "latest.json");
 const peerInfo = peers.map((p) => ({ peer: p.label, ...(p.error ? { error: p.error } : p.about) }));
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, gemmKernel: kernel, cpu: cpus()[0]?.model, peers: peerInfo, rows, targets }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, gemmKernel: kernel, cpu: cpus()[0]?.model, peers: peerInfo, rows, targets, twins }, null, 2));
 console.log(`saved ${file}`);
