@@ -197,3 +197,29 @@ describe("identities on random inputs", () => {
     );
   });
 });
+
+describe("GELU keeps Φ(x) from its forward for the backward", () => {
+  it("gives the gradient the error function would, bit for bit, on contiguous and transposed inputs", () => {
+    const values = Array.from({ length: 48 }, (_, i) => Math.sin(i * 1.7) * 4 - (i % 5 === 0 ? 7 : 0));
+    for (const transposed of [false, true]) {
+      const leaf = tensor(values, { requiresGrad: true });
+      const base = leaf.reshape(6, 8);
+      const x = transposed ? base.transpose(0, 1) : base;
+      const w = tensor(values.map((v) => v * 0.5 + 1)).reshape(x.shape[0]!, x.shape[1]!);
+      x.gelu().mul(w).sum().backward();
+      // The kernel's own backward, from x alone (the error function evaluated again).
+      const expected = kernels.geluBackward(w.array, x.array.contiguous(), "none");
+      const grad = leaf.grad!.reshape(6, 8);
+      const got = transposed ? grad.transpose(0, 1) : grad;
+      expect(Array.from(got.contiguous().array.values())).toEqual(Array.from(expected.values()));
+    }
+  });
+
+  it("keeps second derivatives right (the kept Φ is a constant of the backward op)", () => {
+    const x = tensor([-1.5, -0.2, 0.3, 2.1], { requiresGrad: true });
+    const [dx] = gradients(x.gelu().sum(), [x], { createGraph: true });
+    const [d2x] = gradients(dx!.sum(), [x]);
+    const expected = x.toArray() as number[];
+    (d2x!.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(phi(expected[i]!) * (2 - expected[i]! ** 2), 14));
+  });
+});

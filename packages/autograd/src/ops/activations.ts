@@ -1,4 +1,4 @@
-import { DataError, checkOptions, kernels, optionalNumber } from "@tapegrad/tensor";
+import { DataError, NDArray, checkOptions, kernels, optionalNumber } from "@tapegrad/tensor";
 import { Tensor } from "../tensor.js";
 import { defineOp, type Op, type Saves } from "../op.js";
 import { constant } from "./operand.js";
@@ -61,12 +61,16 @@ function geluSecondDerivative(x: Tensor, approximate: kernels.GeluApproximation)
   return t.mul(t).neg().add(1).mul(du.add(x.mul(0.5).mul(d2u.sub(t.mul(2).mul(du.mul(du))))));
 }
 
-/** g·GELU′(x): GELU's backward as an op (PyTorch's gelu_backward), differentiable in g and in x. */
+/**
+ * g·GELU′(x): GELU's backward as an op (PyTorch's gelu_backward), differentiable in g and in
+ * x. An optional third input, Φ(x) as gelu's forward kept it, spares the error function.
+ */
 export const geluBackward: Op<kernels.GeluApproximation> = defineOp<kernels.GeluApproximation>({
   name: "geluBackward",
   rule: "∂g = g′·GELU′(x), ∂x = g′·g·GELU″(x)",
   save: backwardSaves,
-  forward: ([g, x], approximate, { out }) => kernels.geluBackward(g!, x!, approximate, out),
+  nondifferentiable: [2],
+  forward: ([g, x, cdf], approximate, { out }) => kernels.geluBackward(g!, x!, approximate, out, cdf),
   vjp: (gg, { inputs: [g, x], params, needsGrad }) => [
     needsGrad[0] ? geluBackward([gg, x!], params) : null,
     needsGrad[1] ? gg.mul(g!).mul(geluSecondDerivative(x!, params)) : null,
@@ -78,8 +82,15 @@ export const gelu = defineOp<kernels.GeluApproximation>({
   name: "gelu",
   rule: "∂x = g·(Φ(x) + x·φ(x))  (tanh form: g·d/dx ½x(1 + tanh(√(2/π)(x + 0.044715x³))))",
   save: input,
-  forward: ([x], approximate) => kernels.gelu(x!, approximate),
-  vjp: (g, { inputs: [x], params }, { ownsGrad }) => [geluBackward([g, x!], params, ownsGrad ? g.array : undefined)],
+  forward: ([x], approximate, context) => {
+    if (!context.recording || approximate !== "none") return kernels.gelu(x!, approximate);
+    // Φ(x) for the backward, which would otherwise compute the error function again.
+    const cdf = NDArray.empty(x!.shape);
+    const y = kernels.gelu(x!, approximate, cdf);
+    context.keep(cdf);
+    return y;
+  },
+  vjp: (g, { inputs: [x], params, kept }, { ownsGrad }) => [geluBackward(kept instanceof NDArray ? [g, x!, constant(kept)] : [g, x!], params, ownsGrad ? g.array : undefined)],
 });
 
 /** g where x > 0, else slope·g: leaky ReLU's backward as an op, linear in g; x gets no gradient. */

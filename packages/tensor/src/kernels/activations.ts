@@ -52,14 +52,42 @@ const TANH_KAPPA = 0.044715;
 // 1/√(2π) (M_2_SQRTPI · M_SQRT1_2 · 0.5): the normal density's factor.
 const PDF_FACTOR = (2 / Math.sqrt(Math.PI)) * Math.SQRT1_2 * 0.5;
 
-/** Elementwise GELU: x·Φ(x) = x·½(1 + erf(x/√2)), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) for "tanh". */
-export function gelu(x: NDArray, approximate: GeluApproximation): NDArray {
+/**
+ * Elementwise GELU: x·Φ(x) = x·½(1 + erf(x/√2)), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) for
+ * "tanh". For the exact form, `cdf` (contiguous, x's shape) receives Φ(x) = ½(1 + erf(x/√2))
+ * as geluBackward computes it, so that a backward given it skips the error function (the
+ * costliest part of both passes) and still gets the same bits.
+ */
+export function gelu(x: NDArray, approximate: GeluApproximation, cdf?: NDArray): NDArray {
   if (approximate === "tanh") return map(x, (v) => 0.5 * v * (1 + Math.tanh(TANH_BETA * (v + TANH_KAPPA * (v * v * v)))));
-  return map(x, (v) => v * 0.5 * (1 + erfScalar(v * SQRT1_2)));
+  if (cdf === undefined) return map(x, (v) => v * 0.5 * (1 + erfScalar(v * SQRT1_2)));
+  checkOut("gelu", cdf, x.shape);
+  const phi = cdf.data;
+  const at = cdf.offset;
+  let i = 0;
+  return map(x, (v) => {
+    const e = erfScalar(v * SQRT1_2);
+    phi[at + i++] = 0.5 * (1 + e);
+    return v * 0.5 * (1 + e);
+  });
 }
 
-/** g·GELU′(x) in PyTorch's gelu_backward order of operations, for both forms; optional `out` as zipInto. */
-export function geluBackward(g: NDArray, x: NDArray, approximate: GeluApproximation, out?: NDArray): NDArray {
+/**
+ * g·GELU′(x) in PyTorch's gelu_backward order of operations, for both forms; optional `out`
+ * as zipInto. `cdf`, Φ(x) as gelu wrote it (x's shape, contiguous), replaces the error
+ * function when g and x have x's shape: the same values, without computing erf again.
+ */
+export function geluBackward(g: NDArray, x: NDArray, approximate: GeluApproximation, out?: NDArray, cdf?: NDArray): NDArray {
+  if (cdf !== undefined && approximate === "none" && sameShape(g.shape, x.shape) && sameShape(cdf.shape, x.shape) && cdf.isContiguous()) {
+    if (out !== undefined) checkOut("geluBackward", out, x.shape);
+    const phi = cdf.data;
+    const at = cdf.offset;
+    let i = 0;
+    return zipInto("geluBackward", g, x, (d, v) => {
+      const pdf = PDF_FACTOR * Math.exp(v * v * -0.5);
+      return d * (phi[at + i++]! + v * pdf);
+    }, out);
+  }
   if (approximate === "tanh") {
     return zipInto("geluBackward", g, x, (d, v) => {
       const square = v * v;
