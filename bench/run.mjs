@@ -14,8 +14,9 @@
 // (saved under `twins` in latest.json).
 //
 // Flags: --quick (fewer repeats and steps), --only TEXT (cases and twins whose name contains
-// TEXT; --only twin runs the twins alone), --no-twins (the cases alone), --peers
-// numpy,torch,tfjs (a subset of the peers), --no-fma (leave relaxed SIMD off on Node 20).
+// TEXT; --only twin runs the twins alone), --no-twins (the cases alone), --no-threads (skip
+// the helper threads' rounds, bench/threads.mjs), --peers numpy,torch,tfjs (a subset of the
+// peers), --no-fma (leave relaxed SIMD off on Node 20).
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -301,6 +302,20 @@ for (const c of cases) {
 }
 for (const p of live) p.close();
 
+// The helper threads' gain on the cases large enough to split, without peers in between.
+const { printThreadRounds, runThreadRounds } = await import("./threads.mjs");
+const threadRows = process.argv.includes("--no-threads")
+  ? []
+  : runThreadRounds({
+      cases: cases.filter((c) => (c.name === MLP || c.name === MATMUL || c.name === "matmul 512x512x512") && c.threads === undefined),
+      makeStep: (c) => makers[c.kind](c),
+      medianMs,
+      getNumThreads,
+      setNumThreads,
+      rounds,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+
 // The training twins, after the cases (their peers are processes of their own).
 const twins = process.argv.includes("--no-twins")
   ? { rows: [], peers: [] }
@@ -393,6 +408,7 @@ if (targets.length) {
   for (const [t, v] of targets) console.log(`${t.padEnd(width)}  ${v}`);
 }
 
+printThreadRounds(threadRows, printTable);
 if (twins.rows.length) (await import("./twins/rounds.mjs")).printTwins(twins.rows, printTable);
 
 const kernelNames = { fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
@@ -404,5 +420,5 @@ for (const p of twins.peers) console.log(`twins' ${p.peer}: ${p.error ? `unavail
 mkdirSync(join(here, "results"), { recursive: true });
 const file = join(here, "results", "latest.json");
 const peerInfo = peers.map((p) => ({ peer: p.label, ...(p.error ? { error: p.error } : p.about) }));
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, gemmKernel: kernel, cpu: cpus()[0]?.model, peers: peerInfo, rows, targets, twins }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, gemmKernel: kernel, cpu: cpus()[0]?.model, peers: peerInfo, rows, targets, threads: threadRows, twins }, null, 2));
 console.log(`saved ${file}`);
