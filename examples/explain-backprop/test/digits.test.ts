@@ -5,6 +5,7 @@ import { loadDigits, stratifiedSplit, toTensors } from "../../digits/src/data.js
 import { buildModel } from "../../digits/src/train.js";
 import { explainDigits } from "../src/index.js";
 import { drawnBoxes } from "./svg-boxes.js";
+import { expectTraceMatchesBackward } from "./trace-gradients.js";
 
 describe("explain --model digits", () => {
   const explained = explainDigits({ values: true });
@@ -31,18 +32,7 @@ describe("explain --model digits", () => {
     const loss = new CrossEntropyLoss().forward(model.forward(X) as Tensor, y);
     loss.backward();
     expect(loss.item()).toBe(explained.loss);
-    const fresh = new Map(model.namedParameters());
-    let seen = 0;
-    for (const step of explained.trace.steps) {
-      step.inputNames.forEach((name, i) => {
-        if (name === null || !fresh.has(name)) return;
-        seen++;
-        expect(step.gradInputs[i]!.values, name).toEqual(Array.from(fresh.get(name)!.grad!.toFloat64Array()));
-        const own = parameters.find(([n]) => n === name)![1];
-        expect(step.gradInputs[i]!.values, name).toEqual(Array.from(own.grad!.toFloat64Array()));
-      });
-    }
-    expect(seen).toBe(parameters.length); // each parameter is used once
+    expectTraceMatchesBackward(explained, parameters, model);
   });
 
   it("gets every parameter's gradient and the logits' again from the hand-written formulas, to rounding", () => {

@@ -5,6 +5,7 @@ import { Vocabulary, contextWindows, loadNames } from "../../names/src/data.js";
 import { Mlp } from "../../names/src/models.js";
 import { explainNames } from "../src/index.js";
 import { drawnBoxes } from "./svg-boxes.js";
+import { expectTraceMatchesBackward } from "./trace-gradients.js";
 
 /** The batch explainNames draws for seed 0, rebuilt from the names example: 4 windows of 3 token ids and their next tokens. */
 function batch(): { contexts: number[][]; targets: number[]; vocabularySize: number } {
@@ -46,18 +47,7 @@ describe("explain --model names", () => {
     const loss = new CrossEntropyLoss().forward(model.forward(tensor(contexts)), tensor(targets));
     loss.backward();
     expect(loss.item()).toBe(explained.loss);
-    const fresh = new Map(model.namedParameters());
-    let seen = 0;
-    for (const step of explained.trace.steps) {
-      step.inputNames.forEach((name, i) => {
-        if (name === null || !fresh.has(name)) return;
-        seen++;
-        expect(step.gradInputs[i]!.values, name).toEqual(Array.from(fresh.get(name)!.grad!.toFloat64Array()));
-        const own = parameters.find(([n]) => n === name)![1];
-        expect(step.gradInputs[i]!.values, name).toEqual(Array.from(own.grad!.toFloat64Array()));
-      });
-    }
-    expect(seen).toBe(parameters.length); // each parameter is used once
+    expectTraceMatchesBackward(explained, parameters, model);
   });
 
   it("gets every parameter's gradient and the logits' again from makemore's manual backprop, to rounding", () => {
