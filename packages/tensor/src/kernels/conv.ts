@@ -1,6 +1,6 @@
 import { DataError, ShapeError, formatShape } from "../errors.js";
 import { NDArray } from "../ndarray.js";
-import { gemmWorkspace } from "./gemm-workspace.js";
+import { gemmWorkspace, type GemmWorkspace } from "./gemm-workspace.js";
 
 // Kernels of the conv ops. im2col (unfold) and col2im (fold) walk one kernel tap (c, i, j)
 // at a time and, for each output row, work out once which columns of the window fall
@@ -192,7 +192,7 @@ function foldPlaneOf(size: number): Float64Array {
  * padded plane `paddedWidth` = oW + dW·(kW − 1) wide, and outputs are computed at every
  * column of that width, the last dW·(kW − 1) of each row being discarded. Then tap (i, j)'s
  * row of the columns is one contiguous run of the padded plane, from i·dH·paddedWidth + j·dW,
- * copied with copyWithin (a memcpy) instead of value by value, and folding it back is one
+ * copied with one memmove instead of value by value, and folding it back is one
  * branch-free loop; the GEMMs grow by paddedWidth / oW (7% for 28×28, 3×3). Each padded
  * plane keeps dW·(kW − 1) zeros of slack after it for the last tap's overrun. The
  * discarded columns read real pixels (wrapped from the next row); the weight gradient
@@ -234,8 +234,8 @@ function loadPlanes(x: NDArray, n: number, grid: WideGrid, window: SlidingWindow
   }
 }
 
-/** Unfolds the padded planes at `planesAt` in `work` into its columns at `columnsAt`: one copyWithin per channel and tap. */
-function unfoldWide(channels: number, grid: WideGrid, window: SlidingWindow, work: Float64Array, planesAt: number, columnsAt: number): void {
+/** Unfolds the padded planes at `planesAt` in a workspace into its columns at `columnsAt`: one memmove per channel and tap. */
+function unfoldWide(channels: number, grid: WideGrid, window: SlidingWindow, space: GemmWorkspace, planesAt: number, columnsAt: number): void {
   const [kh, kw] = window.kernelSize;
   const [dh, dw] = window.dilation;
   const length = grid.positions;
@@ -243,7 +243,7 @@ function unfoldWide(channels: number, grid: WideGrid, window: SlidingWindow, wor
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++, at += length) {
         const from = planesAt + c * grid.planeStride + i * dh * grid.width + j * dw;
-        work.copyWithin(at, from, from + length);
+        space.copy(at, from, length);
       }
     }
   }
@@ -352,7 +352,7 @@ export function conv2d(x: NDArray, weight: NDArray, bias: NDArray | undefined, g
       for (let c = 0; c < channels; c++) unfoldPlane(src, x.offset + n * strideN + c * strideC, strideH, strideW, height, width, geometry, memory, columnsAt + c * kernelTaps * positions);
     } else {
       loadPlanes(x, n, grid, geometry, memory, planesAt);
-      unfoldWide(channels, grid, geometry, memory, planesAt, columnsAt);
+      unfoldWide(channels, grid, geometry, space, planesAt, columnsAt);
     }
     for (let g = 0; g < geometry.groups; g++) {
       const filters = { offset: filtersAt + g * groupOut * taps, rowStride: taps, colStride: 1 };
@@ -530,7 +530,7 @@ export function conv2dWeightGrad(g: NDArray, x: NDArray, geometry: ConvGeometry)
       loadImageGradient(g, n, memory, gradsAt);
     } else {
       loadPlanes(x, n, grid, geometry, memory, planesAt);
-      unfoldWide(channels, grid, geometry, memory, planesAt, columnsAt);
+      unfoldWide(channels, grid, geometry, space, planesAt, columnsAt);
       loadWideGradient(g, n, grid, memory, gradsAt);
     }
     for (let group = 0; group < geometry.groups; group++) {

@@ -39,7 +39,7 @@ export function gemmWorkspace(sizes: readonly number[], products: readonly Works
         if (onWasm(kernel, m, n, k)) inKernel.gemm(m, n, k, a, b, cAt);
         else gemmReference(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt);
       };
-      return { memory, regions: inKernel.regions, gemm };
+      return { memory, regions: inKernel.regions, gemm, copy: inKernel.copy };
     }
   }
   return scratchWorkspace(sizes);
@@ -60,5 +60,6 @@ function scratchWorkspace(sizes: readonly number[]): GemmWorkspace {
     if (use !== scratchUses) throw new Error("gemmWorkspace: another call has used the scratch memory since this workspace was made; make a new one");
     gemmReference(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt);
   };
-  return { memory, regions, gemm };
+  const copy = (to: number, from: number, count: number): void => void memory.copyWithin(to, from, from + count);
+  return { memory, regions, gemm, copy };
 }

@@ -10,6 +10,7 @@ interface GemmExports {
   reluBackward(g: number, gate: number, dst: number, count: number): void;
   relu(src: number, dst: number, count: number): void;
   columnSums(src: number, rows: number, cols: number, dst: number): void;
+  copy(dst: number, src: number, bytes: number): void;
 }
 
 /** The two builds of gemm.wat: with fused multiply-adds (relaxed SIMD) and without (SIMD). */
@@ -239,6 +240,13 @@ export interface KernelWorkspace {
    * an operand or C lies outside the memory, or another call has taken the memory since.
    */
   gemm(m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void;
+  /**
+   * Copies `count` values within `memory` from `from` to `to` (the two may overlap), as
+   * `memory.copyWithin(to, from, from + count)` would, but in WebAssembly: on a shared
+   * memory copyWithin is 2.5–3.5× slower (an unfold makes one such copy per channel and
+   * tap). No check: the caller keeps both runs inside its regions.
+   */
+  copy(to: number, from: number, count: number): void;
 }
 
 /**
@@ -275,7 +283,8 @@ export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], 
     if (m === 0 || n === 0) return;
     run(kernel, build, m, n, k, { data: IN_KERNEL_MEMORY, ...a }, { data: IN_KERNEL_MEMORY, ...b }, pack, cAt, 0, 0);
   };
-  return { memory, regions, gemm };
+  const copy = (to: number, from: number, count: number): void => kernel.copy(to * 8, from * 8, count * 8);
+  return { memory, regions, gemm, copy };
 }
 
 /** Where `denseBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
