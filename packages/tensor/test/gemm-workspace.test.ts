@@ -127,7 +127,7 @@ describe("gemmWorkspace", () => {
     }
   });
 
-  it("copies values within its memory as copyWithin does, overlapping runs included, on every kernel", () => {
+  it("copies values within its memory as copyWithin does, overlapping runs included, and refuses runs outside it, on every kernel", () => {
     const product: WorkspaceProduct = { m: 64, n: 64, k: 64, a: { rowStride: 64, colStride: 1 }, b: { rowStride: 64, colStride: 1 } };
     for (const kernel of available) {
       onKernel(kernel, () => {
@@ -140,6 +140,9 @@ describe("gemmWorkspace", () => {
           expected.copyWithin(to, from, from + count);
           expect(firstDifference(space.memory.subarray(at, at + 1000), expected)).toBe(-1);
         }
+        const total = space.memory.length;
+        expect(() => space.copy(total - 5, 0, 10)).toThrow(/reaches outside/);
+        expect(() => space.copy(0, -1, 10)).toThrow(/reaches outside/);
       });
     }
   });

@@ -56,10 +56,17 @@ function scratchWorkspace(sizes: readonly number[]): GemmWorkspace {
   if (scratch.length < total) scratch = new Float64Array(total);
   const memory = scratch;
   const use = ++scratchUses;
-  const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
+  const current = (): void => {
     if (use !== scratchUses) throw new Error("gemmWorkspace: another call has used the scratch memory since this workspace was made; make a new one");
+  };
+  const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
+    current();
     gemmReference(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt);
   };
-  const copy = (to: number, from: number, count: number): void => void memory.copyWithin(to, from, from + count);
+  const copy = (to: number, from: number, count: number): void => {
+    current();
+    if (to < 0 || from < 0 || count < 0 || to + count > total || from + count > total) throw new Error(`gemmWorkspace: a copy of ${count} values from ${from} to ${to} reaches outside the ${total} values reserved`);
+    memory.copyWithin(to, from, from + count);
+  };
   return { memory, regions, gemm, copy };
 }

@@ -235,16 +235,18 @@ export interface KernelWorkspace {
    * C[m×n] = A[m×k]·B[k×n] with A and B read from `memory` where they are placed, C
    * written as contiguous rows at `cAt`: packs what `run` decides, then runs the kernel
    * (on helper threads when the product is large), each element summed over k in order
-   * from 0 as gemmWasm sums it. Needs k ≥ 1.
-   * @throws Error when the product packs more than the declared products reserved room for,
-   * an operand or C lies outside the memory, or another call has taken the memory since.
+   * from 0 as gemmWasm sums it.
+   * @throws Error when k < 1, the product packs more than the declared products reserved
+   * room for, an operand or C lies outside the regions, or another call has taken the
+   * memory since.
    */
   gemm(m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void;
   /**
    * Copies `count` values within `memory` from `from` to `to` (the two may overlap), as
    * `memory.copyWithin(to, from, from + count)` would, but in WebAssembly: on a shared
    * memory copyWithin is 2.5–3.5× slower (an unfold makes one such copy per channel and
-   * tap). No check: the caller keeps both runs inside its regions.
+   * tap).
+   * @throws Error when a run lies outside the regions or another call has taken the memory since.
    */
   copy(to: number, from: number, count: number): void;
 }
@@ -271,8 +273,12 @@ export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], 
     const last = x.offset + (rows - 1) * x.rowStride + (cols - 1) * x.colStride;
     return x.offset >= 0 && x.rowStride >= 0 && x.colStride >= 0 && last < plan.total;
   };
-  const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
+  const current = (): void => {
     if (use !== memoryUses) throw new Error("kernelWorkspace: another call has used the kernel's memory since this workspace was made; make a new one");
+  };
+  const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
+    current();
+    if (k < 1) throw new Error(`kernelWorkspace: the kernel needs k ≥ 1, got a ${m}×${k}·${k}×${n} product`);
     if (!inside(a, m, k) || !inside(b, k, n) || cAt < 0 || cAt + m * n > plan.total) {
       throw new Error(`kernelWorkspace: a ${m}×${k}·${k}×${n} product reaches outside the ${plan.total} values reserved`);
     }
@@ -283,7 +289,11 @@ export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], 
     if (m === 0 || n === 0) return;
     run(kernel, build, m, n, k, { data: IN_KERNEL_MEMORY, ...a }, { data: IN_KERNEL_MEMORY, ...b }, pack, cAt, 0, 0);
   };
-  const copy = (to: number, from: number, count: number): void => kernel.copy(to * 8, from * 8, count * 8);
+  const copy = (to: number, from: number, count: number): void => {
+    current();
+    if (to < 0 || from < 0 || count < 0 || to + count > plan.total || from + count > plan.total) throw new Error(`kernelWorkspace: a copy of ${count} values from ${from} to ${to} reaches outside the ${plan.total} values reserved`);
+    kernel.copy(to * 8, from * 8, count * 8);
+  };
   return { memory, regions, gemm, copy };
 }
 
