@@ -1,6 +1,6 @@
 import { DataError, ShapeError, formatShape } from "../errors.js";
 import { NDArray } from "../ndarray.js";
-import { gemmStrided } from "./matmul.js";
+import { gemmWorkspace, type GemmWorkspace } from "./gemm-workspace.js";
 
 // Kernels of the conv ops. im2col (unfold) and col2im (fold) walk one kernel tap (c, i, j)
 // at a time and, for each output row, work out once which columns of the window fall
@@ -9,11 +9,15 @@ import { gemmStrided } from "./matmul.js";
 //
 // The convolution kernels (conv2d and its two gradients) run image by image: unfold one
 // image into scratch memory that stays in cache, one GEMM per group on it, and (for the
-// input's gradient) fold the GEMM's result back. Unfolding the whole batch first would
-// write and re-read C·kH·kW times the input through main memory (29 MB for a batch of 64
-// 8-channel 28×28 images, 3×3): measured, that traffic and its page faults cost more
-// than the GEMMs. Stride-1 convolutions (most of them) go further, on the wide grid
-// (see WideGrid): unfolding becomes one memcpy per channel and tap.
+// input's gradient) fold the GEMM's result back. That scratch is a GemmWorkspace: the GEMM
+// kernel's own memory wherever the product runs on WebAssembly, so the columns are written
+// once, where the kernel reads them, and the product is read where the kernel wrote it
+// (unfolding into a JavaScript array that the GEMM then copied in, and copying its product
+// out, made the digits convnet's training step 1.2× as long). Unfolding the whole batch
+// first would write and re-read C·kH·kW times the input through main memory (29 MB for a
+// batch of 64 8-channel 28×28 images, 3×3): measured, that traffic and its page faults
+// cost more than the GEMMs. Stride-1 convolutions (most of them) go further, on the wide
+// grid (see WideGrid): unfolding becomes one memmove per channel and tap.
 
 /**
  * Where a sliding window visits the last two dimensions of an image (rows, columns), as
@@ -176,23 +180,12 @@ export function fold(cols: NDArray, outputSize: readonly [number, number], windo
   return result;
 }
 
-// Scratch memory of the convolution kernels, reused across calls (never a result): one
-// image's padded planes and columns, a gradient laid out on the wide grid, and one GEMM's
-// product. Kernels run to completion one at a time.
-let workScratch = new Float64Array(0);
-let wideScratch = new Float64Array(0);
-let productScratch = new Float64Array(0);
-function workOf(size: number): Float64Array {
-  if (workScratch.length < size) workScratch = new Float64Array(size);
-  return workScratch;
-}
-function wideOf(size: number): Float64Array {
-  if (wideScratch.length < size) wideScratch = new Float64Array(size);
-  return wideScratch;
-}
-function productOf(size: number): Float64Array {
-  if (productScratch.length < size) productScratch = new Float64Array(size);
-  return productScratch;
+// The padded plane foldWide sums one channel in, reused across calls (never a result).
+// Kernels run to completion one at a time.
+let foldScratch = new Float64Array(0);
+function foldPlaneOf(size: number): Float64Array {
+  if (foldScratch.length < size) foldScratch = new Float64Array(size);
+  return foldScratch;
 }
 
 /**
@@ -200,7 +193,7 @@ function productOf(size: number): Float64Array {
  * padded plane `paddedWidth` = oW + dW·(kW − 1) wide, and outputs are computed at every
  * column of that width, the last dW·(kW − 1) of each row being discarded. Then tap (i, j)'s
  * row of the columns is one contiguous run of the padded plane, from i·dH·paddedWidth + j·dW,
- * copied with copyWithin (a memcpy) instead of value by value, and folding it back is one
+ * copied with one memmove instead of value by value, and folding it back is one
  * branch-free loop; the GEMMs grow by paddedWidth / oW (7% for 28×28, 3×3). Each padded
  * plane keeps dW·(kW − 1) zeros of slack after it for the last tap's overrun. The
  * discarded columns read real pixels (wrapped from the next row); the weight gradient
@@ -226,12 +219,12 @@ function wideGrid(height: number, width: number, window: SlidingWindow): WideGri
   return { width: paddedWidth, planeStride: paddedHeight * paddedWidth + dw * (kw - 1), positions: oh * paddedWidth };
 }
 
-/** Copies image n's channels into the padded planes at the start of `work` (their borders stay as they are: zero). */
-function loadPlanes(x: NDArray, n: number, grid: WideGrid, window: SlidingWindow, work: Float64Array): void {
+/** Copies image n's channels into the padded planes from `planesAt` in `work` (their borders stay as they are: zero). */
+function loadPlanes(x: NDArray, n: number, grid: WideGrid, window: SlidingWindow, work: Float64Array, planesAt: number): void {
   const [, channels, height, width] = x.shape as [number, number, number, number];
   const [strideN, strideC, strideH, strideW] = x.strides as [number, number, number, number];
   const src = x.data;
-  const interior = window.padding[0] * grid.width + window.padding[1];
+  const interior = planesAt + window.padding[0] * grid.width + window.padding[1];
   for (let c = 0; c < channels; c++) {
     const plane = x.offset + n * strideN + c * strideC;
     for (let y = 0; y < height; y++) {
@@ -242,31 +235,49 @@ function loadPlanes(x: NDArray, n: number, grid: WideGrid, window: SlidingWindow
   }
 }
 
-/** Unfolds the padded planes of `work` into its columns at `columnsAt`: one copyWithin per channel and tap. */
-function unfoldWide(channels: number, grid: WideGrid, window: SlidingWindow, work: Float64Array, columnsAt: number): void {
+/** Unfolds the padded planes at `planesAt` in a workspace into its columns at `columnsAt`: one memmove per channel and tap. */
+function unfoldWide(channels: number, grid: WideGrid, window: SlidingWindow, space: GemmWorkspace, planesAt: number, columnsAt: number): void {
   const [kh, kw] = window.kernelSize;
   const [dh, dw] = window.dilation;
   const length = grid.positions;
   for (let c = 0, at = columnsAt; c < channels; c++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++, at += length) {
-        const from = c * grid.planeStride + i * dh * grid.width + j * dw;
-        work.copyWithin(at, from, from + length);
+        const from = planesAt + c * grid.planeStride + i * dh * grid.width + j * dw;
+        space.copy(at, from, length);
       }
     }
   }
 }
 
-/** Writes image n's gradient `[O, oH, oW]` onto the wide grid `[O, oH·paddedWidth]` (the extra columns stay zero). */
-function loadWideGradient(g: NDArray, n: number, grid: WideGrid, wide: Float64Array): void {
+/** Writes image n's gradient `[O, oH, oW]` onto the wide grid `[O, oH·paddedWidth]` at `at` in `wide` (the extra columns stay zero). */
+function loadWideGradient(g: NDArray, n: number, grid: WideGrid, wide: Float64Array, at: number): void {
   const [, outChannels, oh, ow] = g.shape as [number, number, number, number];
   const [strideN, strideC, strideH, strideW] = g.strides as [number, number, number, number];
   const src = g.data;
   for (let o = 0; o < outChannels; o++) {
     for (let p = 0; p < oh; p++) {
-      const to = o * grid.positions + p * grid.width;
+      const to = at + o * grid.positions + p * grid.width;
       const from = g.offset + n * strideN + o * strideC + p * strideH;
       for (let q = 0; q < ow; q++) wide[to + q] = src[from + q * strideW]!;
+    }
+  }
+}
+
+/** Writes image n's gradient `[O, oH, oW]` as contiguous rows `[O, oH·oW]` at `at` in `memory`, whatever its strides. */
+function loadImageGradient(g: NDArray, n: number, memory: Float64Array, at: number): void {
+  const [, outChannels, oh, ow] = g.shape as [number, number, number, number];
+  const [strideN, strideC, strideH, strideW] = g.strides as [number, number, number, number];
+  const src = g.data;
+  const image = g.offset + n * strideN;
+  if (strideW === 1 && strideH === ow && strideC === oh * ow) {
+    memory.set(src.subarray(image, image + outChannels * oh * ow), at);
+    return;
+  }
+  for (let o = 0, to = at; o < outChannels; o++) {
+    for (let p = 0; p < oh; p++) {
+      const from = image + o * strideC + p * strideH;
+      for (let q = 0; q < ow; q++) memory[to++] = src[from + q * strideW]!;
     }
   }
 }
@@ -306,26 +317,6 @@ function convSizes(op: string, inputShape: readonly number[], weightShape: reado
 const dense = (x: NDArray): NDArray => (x.isContiguous() ? x : x.contiguous());
 
 /**
- * A gradient `[N, O, oH, oW]` readable as one matrix `[O, oH·oW]` per image through its
- * strides: as it is when its last two dimensions merge (contiguous, or the all-zero strides
- * of a broadcast gradient such as sum's), else a contiguous copy.
- */
-function imageMatrices(g: NDArray): NDArray {
-  const [, , , ow] = g.shape as [number, number, number, number];
-  return g.strides[2] === ow * g.strides[3]! ? g : g.contiguous();
-}
-
-/** Image n's rows o0.. of an imageMatrices result, as a GEMM operand [rows, oH·oW]. */
-function imageRows(g: NDArray, n: number, o0: number) {
-  return { data: g.data, offset: g.offset + n * g.strides[0]! + o0 * g.strides[1]!, rowStride: g.strides[1]!, colStride: g.strides[3]! };
-}
-
-/** The same rows transposed, [oH·oW, rows]. */
-function imageRowsTransposed(g: NDArray, n: number, o0: number) {
-  return { data: g.data, offset: g.offset + n * g.strides[0]! + o0 * g.strides[1]!, rowStride: g.strides[3]!, colStride: g.strides[1]! };
-}
-
-/**
  * 2-D convolution (cross-correlation), as torch.nn.functional.conv2d on batched input:
  * `[N, C, H, W]` with weight `[O, C/G, kH, kW]` (+ bias `[O]`) → `[N, O, oH, oW]`, G =
  * `geometry.groups`. Per image: unfold it, then per group the GEMM
@@ -342,36 +333,41 @@ export function conv2d(x: NDArray, weight: NDArray, bias: NDArray | undefined, g
   const w = dense(weight);
   const b = bias === undefined ? undefined : bias.values();
   const grid = wideGrid(height, width, geometry);
-  // Columns per channel, and where they start in `work` (after the padded planes on the wide grid).
+  // Columns per channel, and where they start (after the padded planes on the wide grid).
   const positions = grid === null ? s.positions : grid.positions;
   const planes = grid === null ? 0 : channels * grid.planeStride;
   const kernelTaps = geometry.kernelSize[0] * geometry.kernelSize[1];
-  const work = workOf(planes + channels * kernelTaps * positions);
-  work.fill(0, 0, planes);
-  const product = productOf(groupOut * positions);
+  // Regions: the filters (A), the padded planes and then the columns (B), one product (C).
+  const product = { m: groupOut, n: positions, k: taps, a: { rowStride: taps, colStride: 1 }, b: { rowStride: positions, colStride: 1 } };
+  const space = gemmWorkspace([outChannels * taps, planes + channels * kernelTaps * positions, groupOut * positions], [product]);
+  const { memory } = space;
+  const [filtersAt, planesAt, productAt] = space.regions as [number, number, number];
+  const columnsAt = planesAt + planes;
+  memory.set(w.data.subarray(w.offset, w.offset + outChannels * taps), filtersAt);
+  memory.fill(0, planesAt, columnsAt);
   const src = x.data;
   const [strideN, strideC, strideH, strideW] = x.strides as [number, number, number, number];
+  const rowWidth = grid === null ? ow : grid.width;
   for (let n = 0; n < batch; n++) {
     if (grid === null) {
-      for (let c = 0; c < channels; c++) unfoldPlane(src, x.offset + n * strideN + c * strideC, strideH, strideW, height, width, geometry, work, c * kernelTaps * positions);
+      for (let c = 0; c < channels; c++) unfoldPlane(src, x.offset + n * strideN + c * strideC, strideH, strideW, height, width, geometry, memory, columnsAt + c * kernelTaps * positions);
     } else {
-      loadPlanes(x, n, grid, geometry, work);
-      unfoldWide(channels, grid, geometry, work, planes);
+      loadPlanes(x, n, grid, geometry, memory, planesAt);
+      unfoldWide(channels, grid, geometry, space, planesAt, columnsAt);
     }
     for (let g = 0; g < geometry.groups; g++) {
-      const filters = { data: w.data, offset: w.offset + g * groupOut * taps, rowStride: taps, colStride: 1 };
-      const image = { data: work, offset: planes + g * taps * positions, rowStride: positions, colStride: 1 };
-      gemmStrided(groupOut, positions, taps, filters, image, product, 0);
+      const filters = { offset: filtersAt + g * groupOut * taps, rowStride: taps, colStride: 1 };
+      const image = { offset: columnsAt + g * taps * positions, rowStride: positions, colStride: 1 };
+      space.gemm(groupOut, positions, taps, filters, image, productAt);
       // The product's rows, cropped from the wide grid, plus the bias.
-      const rowWidth = grid === null ? ow : grid.width;
       for (let o = 0; o < groupOut; o++) {
         const channel = g * groupOut + o;
         const bo = b === undefined ? 0 : b[channel]!;
         for (let p = 0; p < oh; p++) {
           const to = result.offset + ((n * outChannels + channel) * oh + p) * ow;
-          const from = o * positions + p * rowWidth;
-          if (b === undefined) for (let q = 0; q < ow; q++) out[to + q] = product[from + q]!;
-          else for (let q = 0; q < ow; q++) out[to + q] = product[from + q]! + bo;
+          const from = productAt + o * positions + p * rowWidth;
+          if (b === undefined) for (let q = 0; q < ow; q++) out[to + q] = memory[from + q]!;
+          else for (let q = 0; q < ow; q++) out[to + q] = memory[from + q]! + bo;
         }
       }
     }
@@ -402,24 +398,29 @@ export function conv2dInputGrad(g: NDArray, weight: NDArray, inputSize: readonly
   const w = dense(weight);
   const grid = wideGrid(height, width, geometry);
   const positions = grid === null ? s.positions : grid.positions;
-  const product = productOf(taps * positions);
   const kernelTaps = geometry.kernelSize[0] * geometry.kernelSize[1];
   const planeSize = height * width;
-  const gg = grid === null ? imageMatrices(g) : g;
-  const wide = grid === null ? null : wideOf(outChannels * positions);
-  const work = grid === null ? null : workOf(grid.planeStride);
-  if (wide !== null) wide.fill(0, 0, outChannels * positions);
+  // Regions: the filters (A, read transposed), the image's gradient (B), one product (C).
+  const product = { m: taps, n: positions, k: groupOut, a: { rowStride: 1, colStride: taps }, b: { rowStride: positions, colStride: 1 } };
+  const space = gemmWorkspace([outChannels * taps, outChannels * positions, taps * positions], [product]);
+  const { memory } = space;
+  const [filtersAt, gradsAt, productAt] = space.regions as [number, number, number];
+  memory.set(w.data.subarray(w.offset, w.offset + outChannels * taps), filtersAt);
+  if (grid !== null) memory.fill(0, gradsAt, gradsAt + outChannels * positions);
+  const work = grid === null ? null : foldPlaneOf(grid.planeStride);
   for (let n = 0; n < batch; n++) {
-    if (grid !== null) loadWideGradient(g, n, grid, wide!);
+    if (grid === null) loadImageGradient(g, n, memory, gradsAt);
+    else loadWideGradient(g, n, grid, memory, gradsAt);
     for (let group = 0; group < geometry.groups; group++) {
       // W_gᵀ: W_g's strides swapped.
-      const filtersT = { data: w.data, offset: w.offset + group * groupOut * taps, rowStride: 1, colStride: taps };
-      const grads = grid === null ? imageRows(gg, n, group * groupOut) : { data: wide!, offset: group * groupOut * positions, rowStride: positions, colStride: 1 };
-      gemmStrided(taps, positions, groupOut, filtersT, grads, product, 0);
+      const filtersT = { offset: filtersAt + group * groupOut * taps, rowStride: 1, colStride: taps };
+      const grads = { offset: gradsAt + group * groupOut * positions, rowStride: positions, colStride: 1 };
+      space.gemm(taps, positions, groupOut, filtersT, grads, productAt);
       for (let c = 0; c < groupIn; c++) {
         const into = result.offset + (n * channels + group * groupIn + c) * planeSize;
-        if (grid === null) foldPlane(product, c * kernelTaps * positions, positions, 1, height, width, geometry, out, into);
-        else foldWide(product, c * kernelTaps * positions, grid, geometry, work!, height, width, out, into);
+        const from = productAt + c * kernelTaps * positions;
+        if (grid === null) foldPlane(memory, from, positions, 1, height, width, geometry, out, into);
+        else foldWide(memory, from, grid, geometry, work!, height, width, out, into);
       }
     }
   }
@@ -513,31 +514,35 @@ export function conv2dWeightGrad(g: NDArray, x: NDArray, geometry: ConvGeometry)
   const grid = wideGrid(height, width, geometry);
   const positions = grid === null ? s.positions : grid.positions;
   const planes = grid === null ? 0 : channels * grid.planeStride;
-  const work = workOf(planes + channels * kh * kw * positions);
-  work.fill(0, 0, planes);
-  const gg = grid === null ? imageMatrices(g) : g;
-  const wide = grid === null ? null : wideOf(outChannels * positions);
-  if (wide !== null) wide.fill(0, 0, outChannels * positions);
+  // Regions: the padded planes and then the columns (A), the image's gradient (B, read
+  // transposed), one product (C).
+  const product = { m: taps, n: groupOut, k: positions, a: { rowStride: positions, colStride: 1 }, b: { rowStride: 1, colStride: positions } };
+  const space = gemmWorkspace([planes + channels * kh * kw * positions, outChannels * positions, taps * groupOut], [product]);
+  const { memory } = space;
+  const [planesAt, gradsAt, productAt] = space.regions as [number, number, number];
+  const columnsAt = planesAt + planes;
+  memory.fill(0, planesAt, columnsAt);
+  if (grid !== null) memory.fill(0, gradsAt, gradsAt + outChannels * positions);
   const src = x.data;
   const [strideN, strideC, strideH, strideW] = x.strides as [number, number, number, number];
-  const product = productOf(taps * groupOut);
   for (let n = 0; n < batch; n++) {
     if (grid === null) {
-      for (let c = 0; c < channels; c++) unfoldPlane(src, x.offset + n * strideN + c * strideC, strideH, strideW, height, width, geometry, work, c * kh * kw * positions);
+      for (let c = 0; c < channels; c++) unfoldPlane(src, x.offset + n * strideN + c * strideC, strideH, strideW, height, width, geometry, memory, columnsAt + c * kh * kw * positions);
+      loadImageGradient(g, n, memory, gradsAt);
     } else {
-      loadPlanes(x, n, grid, geometry, work);
-      unfoldWide(channels, grid, geometry, work, planes);
-      loadWideGradient(g, n, grid, wide!);
+      loadPlanes(x, n, grid, geometry, memory, planesAt);
+      unfoldWide(channels, grid, geometry, space, planesAt, columnsAt);
+      loadWideGradient(g, n, grid, memory, gradsAt);
     }
     for (let group = 0; group < geometry.groups; group++) {
-      const groupColumns = { data: work, offset: planes + group * taps * positions, rowStride: positions, colStride: 1 };
-      const gradsT = grid === null ? imageRowsTransposed(gg, n, group * groupOut) : { data: wide!, offset: group * groupOut * positions, rowStride: 1, colStride: positions };
-      gemmStrided(taps, groupOut, positions, groupColumns, gradsT, product, 0);
-      // product is [taps, groupOut]: element (t, o) belongs at weight row o, tap t.
+      const groupColumns = { offset: columnsAt + group * taps * positions, rowStride: positions, colStride: 1 };
+      const gradsT = { offset: gradsAt + group * groupOut * positions, rowStride: 1, colStride: positions };
+      space.gemm(taps, groupOut, positions, groupColumns, gradsT, productAt);
+      // The product is [taps, groupOut]: element (t, o) belongs at weight row o, tap t.
       const into = result.offset + group * groupOut * taps;
       for (let o = 0; o < groupOut; o++) {
         const row = into + o * taps;
-        for (let t = 0, e = o; t < taps; t++, e += groupOut) out[row + t]! += product[e]!;
+        for (let t = 0, e = productAt + o; t < taps; t++, e += groupOut) out[row + t]! += memory[e]!;
       }
     }
   }

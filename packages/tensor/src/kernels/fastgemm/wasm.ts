@@ -10,6 +10,7 @@ interface GemmExports {
   reluBackward(g: number, gate: number, dst: number, count: number): void;
   relu(src: number, dst: number, count: number): void;
   columnSums(src: number, rows: number, cols: number, dst: number): void;
+  copy(dst: number, src: number, bytes: number): void;
 }
 
 /** The two builds of gemm.wat: with fused multiply-adds (relaxed SIMD) and without (SIMD). */
@@ -47,8 +48,15 @@ export function wasmGemmAvailable(build: WasmGemmBuild = "simd"): boolean {
   return load(build) !== null;
 }
 
+/**
+ * Counts the calls that have taken the kernel's memory (heap): a workspace made at one
+ * count refuses to run once another call has used the memory after it.
+ */
+let memoryUses = 0;
+
 /** A view of the kernel's memory with room for `doubles` values, growing it when needed. */
 function heap(kernel: GemmExports, doubles: number): Float64Array {
+  memoryUses++;
   const needed = doubles * 8;
   const have = kernel.memory.buffer.byteLength;
   if (needed > have) kernel.memory.grow(Math.ceil((needed - have) / 65536));
@@ -120,7 +128,7 @@ const PACK_ROWS = 64;
  */
 const PACK_DEPTH = 512;
 
-const packsB = (m: number, k: number, n: number, b: StridedMatrix): boolean => b.colStride !== 1 || ((m >= PACK_ROWS || k >= PACK_DEPTH) && k * n > PACK_ABOVE);
+const packsB = (m: number, k: number, n: number, b: Pick<StridedMatrix, "colStride">): boolean => b.colStride !== 1 || ((m >= PACK_ROWS || k >= PACK_DEPTH) && k * n > PACK_ABOVE);
 
 /**
  * A that is not row-major (a transposed operand: Aᵀ of a weight gradient) is packed in
@@ -128,7 +136,7 @@ const packsB = (m: number, k: number, n: number, b: StridedMatrix): boolean => b
  * row of the source apart and, for sizes a multiple of a power of two, crowd into a few
  * cache sets (256²ᵀ: 10 GFLOP/s in place).
  */
-const packsA = (m: number, k: number, n: number, a: StridedMatrix): boolean => a.colStride !== 1 && n >= PACK_ROWS && m * k > PACK_ABOVE;
+const packsA = (m: number, k: number, n: number, a: Pick<StridedMatrix, "colStride">): boolean => a.colStride !== 1 && n >= PACK_ROWS && m * k > PACK_ABOVE;
 
 /** Where one GEMM's operands are packed, planned before memory is sized: -1 for one read in place. */
 function planPack(regions: Regions, m: number, k: number, n: number, a: StridedMatrix, b: StridedMatrix): { a: number; b: number } {
@@ -189,6 +197,105 @@ export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, 
 
 /** The `data` of a matrix that lives in the kernel's memory, which `run` never reads through it. */
 const IN_KERNEL_MEMORY = new Float64Array(0);
+
+/** How a matrix lies in memory it does not name: element (i, j) at `offset + i·rowStride + j·colStride`. */
+export type MatrixPlacement = Omit<StridedMatrix, "data">;
+
+/**
+ * A product a workspace will run, declared before its memory is sized: its sizes and its
+ * operands' strides (offsets do not matter here), which decide whether and how much of
+ * each operand the kernel packs.
+ */
+export interface WorkspaceProduct {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly a: Pick<StridedMatrix, "rowStride" | "colStride">;
+  readonly b: Pick<StridedMatrix, "rowStride" | "colStride">;
+}
+
+/**
+ * Regions of the kernel's memory that a caller fills with GEMM operands itself and reads
+ * products from, so an operand it builds (a convolution's unfolded image) is written once,
+ * where the kernel reads it, rather than built in JavaScript and copied in, and a product
+ * is read where the kernel wrote it.
+ *
+ * `memory` views the kernel's memory only until the next call that takes that memory
+ * (any other product, ReLU or workspace): memory that is not shared is replaced when it
+ * grows, and any call may overwrite these regions. So fill, run and read within one
+ * kernel call, and copy results out into arrays of their own; `gemm` throws when another
+ * call has taken the memory in between.
+ */
+export interface KernelWorkspace {
+  /** The kernel's memory (all of it); the regions are offsets into it. */
+  readonly memory: Float64Array;
+  /** Where each region asked for starts in `memory`, in the order asked for. */
+  readonly regions: readonly number[];
+  /**
+   * C[m×n] = A[m×k]·B[k×n] with A and B read from `memory` where they are placed, C
+   * written as contiguous rows at `cAt`: packs what `run` decides, then runs the kernel
+   * (on helper threads when the product is large), each element summed over k in order
+   * from 0 as gemmWasm sums it.
+   * @throws Error when k < 1, the product packs more than the declared products reserved
+   * room for, an operand or C lies outside the regions, or another call has taken the
+   * memory since.
+   */
+  gemm(m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void;
+  /**
+   * Copies `count` values within `memory` from `from` to `to` (the two may overlap), as
+   * `memory.copyWithin(to, from, from + count)` would, but in WebAssembly: on a shared
+   * memory copyWithin is 2.5–3.5× slower (an unfold makes one such copy per channel and
+   * tap).
+   * @throws Error when a run lies outside the regions or another call has taken the memory since.
+   */
+  copy(to: number, from: number, count: number): void;
+}
+
+/**
+ * Reserves regions of `sizes[i]` values in one build's memory (each on a cache line, with
+ * slack after it for the kernel's reads past an end) plus room to pack the operands of
+ * any of `products`, grows the memory to fit, and returns the workspace; null (having
+ * reserved nothing) when that build is unavailable.
+ */
+export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], products: readonly WorkspaceProduct[]): KernelWorkspace | null {
+  const kernel = load(build);
+  if (!kernel) return null;
+  const plan = new Regions();
+  const regions = sizes.map((size) => plan.take(size));
+  // One area for each packed operand, as large as the largest declared product needs.
+  const packedA = Math.max(0, ...products.map(({ m, n, k, a }) => (packsA(m, k, n, a) ? ((m + 3) & ~3) * k : 0)));
+  const packedB = Math.max(0, ...products.map(({ m, n, k, b }) => (packsB(m, k, n, b) ? ((n + 3) & ~3) * k : 0)));
+  const packAAt = packedA > 0 ? plan.take(packedA) : -1;
+  const packBAt = packedB > 0 ? plan.take(packedB) : -1;
+  const memory = heap(kernel, plan.total);
+  const use = memoryUses;
+  const inside = (x: MatrixPlacement, rows: number, cols: number): boolean => {
+    const last = x.offset + (rows - 1) * x.rowStride + (cols - 1) * x.colStride;
+    return x.offset >= 0 && x.rowStride >= 0 && x.colStride >= 0 && last < plan.total;
+  };
+  const current = (): void => {
+    if (use !== memoryUses) throw new Error("kernelWorkspace: another call has used the kernel's memory since this workspace was made; make a new one");
+  };
+  const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
+    current();
+    if (k < 1) throw new Error(`kernelWorkspace: the kernel needs k ≥ 1, got a ${m}×${k}·${k}×${n} product`);
+    if (!inside(a, m, k) || !inside(b, k, n) || cAt < 0 || cAt + m * n > plan.total) {
+      throw new Error(`kernelWorkspace: a ${m}×${k}·${k}×${n} product reaches outside the ${plan.total} values reserved`);
+    }
+    const pack = { a: -1, b: -1 };
+    if (packsA(m, k, n, a)) pack.a = ((m + 3) & ~3) * k <= packedA ? packAAt : Number.NaN;
+    if (packsB(m, k, n, b)) pack.b = ((n + 3) & ~3) * k <= packedB ? packBAt : Number.NaN;
+    if (Number.isNaN(pack.a) || Number.isNaN(pack.b)) throw new Error(`kernelWorkspace: a ${m}×${k}·${k}×${n} product packs more than its declared products reserved room for`);
+    if (m === 0 || n === 0) return;
+    run(kernel, build, m, n, k, { data: IN_KERNEL_MEMORY, ...a }, { data: IN_KERNEL_MEMORY, ...b }, pack, cAt, 0, 0);
+  };
+  const copy = (to: number, from: number, count: number): void => {
+    current();
+    if (to < 0 || from < 0 || count < 0 || to + count > plan.total || from + count > plan.total) throw new Error(`kernelWorkspace: a copy of ${count} values from ${from} to ${to} reaches outside the ${plan.total} values reserved`);
+    kernel.copy(to * 8, from * 8, count * 8);
+  };
+  return { memory, regions, gemm, copy };
+}
 
 /** Where `denseBackwardWasm` writes each gradient (contiguous rows), or null for one not wanted. */
 export interface DenseGradients {
