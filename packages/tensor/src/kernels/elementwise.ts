@@ -5,6 +5,7 @@ import { advance, coalesce } from "./strided.js";
 import { checkOut } from "./out.js";
 import { binaryLoop, compiledLoopsEnabled, unaryLoop, type BinaryLoop } from "./compile.js";
 import { withSimdRelu, withSimdReluBackward } from "./fastgemm/simd-elementwise.js";
+import { expScalar } from "./fdlibm-exp.js";
 
 /** A function of one float64 value. */
 export type UnaryFn = (x: number) => number;
@@ -208,7 +209,7 @@ const sigmoidScalar = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : 
 /** Elementwise −x. */
 export const neg = defineUnary("neg", "-v", (v) => -v);
 /** Elementwise eˣ. */
-export const exp = defineUnary("exp", "Math.exp(v)", Math.exp);
+export const exp = defineUnary("exp", "expScalar(v)", expScalar);
 /** Elementwise natural logarithm (−∞ at 0, NaN below). */
 export const log = defineUnary("log", "Math.log(v)", Math.log);
 /** Elementwise ln(1 + x), accurate near 0. */
