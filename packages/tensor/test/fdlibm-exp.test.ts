@@ -134,3 +134,70 @@ describe("expScalar: the same double as Math.exp", () => {
     }
   });
 });
+
+// The kernels that moved from Math.exp to expScalar, each against its former formula written
+// with Math.exp: the same operations, so the same bits.
+describe("kernels on expScalar give the bits of their formulas with Math.exp", () => {
+  const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1, -1, 1000, -1000, 30, -30, 1e-300, -1e-300, 710, -750];
+  const next = words(SEED + 1);
+  const random = Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? 40 : 4) * (next() / 2 ** 31 - 1));
+  const xs = Float64Array.from([...specials, ...random]);
+  const gs = Float64Array.from(xs, (_, i) => (i % 7) - 2.5);
+  const x = new NDArray(xs.slice(), [xs.length]);
+  const g = new NDArray(gs.slice(), [gs.length]);
+  const each = (fn: (v: number, i: number) => number) => Array.from(xs, fn).map(bits);
+  const got = (a: NDArray) => Array.from(a.values(), bits);
+
+  it("sigmoid, SiLU, log σ and their backward passes", () => {
+    expect(got(kernels.sigmoid(x))).toEqual(each((v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))));
+    expect(got(kernels.silu(x))).toEqual(each((v) => v / (1 + Math.exp(-v))));
+    expect(got(kernels.siluBackward(g, x))).toEqual(
+      each((y, i) => {
+        const s = 1 / (1 + Math.exp(-y));
+        return gs[i]! * s * (1 + y * (1 - s));
+      }),
+    );
+    expect(got(kernels.logSigmoid(x))).toEqual(each((v) => Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v)))));
+    expect(got(kernels.logSigmoidBackward(g, x))).toEqual(
+      each((y, i) => {
+        let t: number;
+        return gs[i]! * (y < 0 ? 1 - (t = Math.exp(y)) / (1 + t) : (t = Math.exp(-y)) / (1 + t));
+      }),
+    );
+  });
+
+  it("softplus, ELU's and GELU's backward passes, binary cross-entropy of logits", () => {
+    expect(got(kernels.softplus(x, 2, 20))).toEqual(each((v) => (v * 2 > 20 ? v : Math.log1p(Math.exp(v * 2)) / 2)));
+    expect(got(kernels.softplusBackward(g, x, 2, 20))).toEqual(
+      each((v, i) => {
+        const z = v * 2;
+        const d = gs[i]!;
+        if (z > 20) return d;
+        return z >= 0 ? d / (1 + Math.exp(-z)) : (d * Math.exp(z)) / (1 + Math.exp(z));
+      }),
+    );
+    expect(got(kernels.eluBackward(g, x, 1.5))).toEqual(each((v, i) => (v <= 0 ? gs[i]! * 1.5 * Math.exp(v) : gs[i]!)));
+    const pdfFactor = (2 / Math.sqrt(Math.PI)) * Math.SQRT1_2 * 0.5;
+    expect(got(kernels.geluBackward(g, x, "none"))).toEqual(
+      each((v, i) => gs[i]! * (0.5 * (1 + kernels.erfScalar(v * Math.SQRT1_2)) + v * (pdfFactor * Math.exp(v * v * -0.5)))),
+    );
+    const targets = new NDArray(Float64Array.from(xs, (_, i) => i % 2), [xs.length]);
+    expect(got(kernels.binaryCrossEntropyWithLogits(x, targets))).toEqual(each((z, i) => Math.max(z, 0) - z * (i % 2) + Math.log1p(Math.exp(-Math.abs(z)))));
+  });
+
+  it("logsumexp and softmax over rows", () => {
+    const rows = new NDArray(Float64Array.from(random), [100, 30]);
+    const expected: string[] = [];
+    for (let r = 0; r < 100; r++) {
+      const row = random.slice(r * 30, r * 30 + 30);
+      const m = Math.max(...row);
+      let s = 0;
+      for (const v of row) s += Math.exp(v - m);
+      expected.push(bits(Math.log(s) + m));
+    }
+    expect(got(kernels.logsumexp(rows, 1))).toEqual(expected);
+    const softmax = kernels.softmax(rows, 1).values();
+    const lse = kernels.logsumexp(rows, 1).values();
+    expect(Array.from(softmax, bits)).toEqual(random.map((v, i) => bits(Math.exp(v - lse[Math.floor(i / 30)]!))));
+  });
+});
