@@ -373,7 +373,8 @@ export function erfScalar(x: number): number {
   // e^(−x²) as e^(−z²)·e^((z − x)(z + x)) with z = x rounded to single precision: z² is exact
   // and (z − x)(z + x) is small, so the rounding of x² does not spoil the tail.
   const z = Math.fround(ax);
-  const e = (expScalar(-z * z - 0.5625) * expScalar((z - ax) * (z + ax) + r)) / ax;
+  // Math.exp, not expScalar: inlined here, twice, it measured 5% slower (erf 41 → 43 ns).
+  const e = (Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + r)) / ax;
   return x > 0 ? 1 - e : e - 1;
 }
 

