@@ -98,8 +98,8 @@ export const expScalar: (x: number) => number = (() => {
     // e_exp.c's k = trunc(x/ln2 ± ½) is ±m with m = trunc(|x|/ln2 + ½), rounding to nearest
     // being symmetric, and k·ln2hi = m·(±ln2hi) exactly: the sign rides on the constant, read
     // from a table beside the arithmetic instead of ahead of it (9.0 → 8.0 ns). Between ½ln2
-    // and 1.5·ln2 this gives e_exp.c's k = ±1, hi and lo. Below ½ln2 e_exp.c takes k = 0 and
-    // skips the reduction: the zero constants give hi = x and lo = 0 there, and its formula
+    // and 1.5·ln2 this gives e_exp.c's k = ±1, hi and lo. Below ReduceFrom e_exp.c takes k = 0
+    // and skips the reduction: the zero constants give hi = x and lo = 0 there, and its formula
     // 1 − ((x·p)/(p − 2) − x) differs from the one below only in the sign of a quotient it
     // subtracts rather than adds, exact both ways.
     const negative = +(x < 0);
