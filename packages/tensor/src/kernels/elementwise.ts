@@ -5,6 +5,7 @@ import { advance, coalesce } from "./strided.js";
 import { checkOut } from "./out.js";
 import { binaryLoop, compiledLoopsEnabled, unaryLoop, type BinaryLoop } from "./compile.js";
 import { withSimdRelu, withSimdReluBackward } from "./fastgemm/simd-elementwise.js";
+import { expScalar } from "./fdlibm-exp.js";
 
 /** A function of one float64 value. */
 export type UnaryFn = (x: number) => number;
@@ -201,14 +202,18 @@ function zipInto(op: string, a: NDArray, b: NDArray, out: NDArray, target: reado
   return out;
 }
 
-// Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000.
-const SIGMOID = "(v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))";
-const sigmoidScalar = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+// Two branches keep exp's argument ≤ 0, so neither side overflows for |x| of 1000: 1/(1 + e⁻ˣ)
+// for x ≥ 0 and eˣ/(1 + eˣ) below, both from t = e^(−|x|), one exp per element.
+const SIGMOID = "(t = expScalar(-Math.abs(v)), v >= 0 ? 1 / (1 + t) : t / (1 + t))";
+const sigmoidScalar = (v: number): number => {
+  const t = expScalar(-Math.abs(v));
+  return v >= 0 ? 1 / (1 + t) : t / (1 + t);
+};
 
 /** Elementwise −x. */
 export const neg = defineUnary("neg", "-v", (v) => -v);
 /** Elementwise eˣ. */
-export const exp = defineUnary("exp", "Math.exp(v)", Math.exp);
+export const exp = defineUnary("exp", "expScalar(v)", expScalar);
 /** Elementwise natural logarithm (−∞ at 0, NaN below). */
 export const log = defineUnary("log", "Math.log(v)", Math.log);
 /** Elementwise ln(1 + x), accurate near 0. */
@@ -368,6 +373,7 @@ export function erfScalar(x: number): number {
   // e^(−x²) as e^(−z²)·e^((z − x)(z + x)) with z = x rounded to single precision: z² is exact
   // and (z − x)(z + x) is small, so the rounding of x² does not spoil the tail.
   const z = Math.fround(ax);
+  // Math.exp, not expScalar: inlined here, twice, it measured 5% slower (erf 41 → 43 ns).
   const e = (Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + r)) / ax;
   return x > 0 ? 1 - e : e - 1;
 }

@@ -1,4 +1,5 @@
 export * from "./elementwise.js";
+export { expScalar } from "./fdlibm-exp.js";
 export * from "./reduce.js";
 export * from "./matmul.js";
 export * from "./join.js";

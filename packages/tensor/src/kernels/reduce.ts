@@ -1,6 +1,7 @@
 import { ShapeError, formatShape } from "../errors.js";
 import { normalizeDim, normalizeDims, sizeOf } from "../layout.js";
 import { NDArray } from "../ndarray.js";
+import { expScalar } from "./fdlibm-exp.js";
 
 /** Dimensions to reduce: one, several, or (undefined) all of them; negatives count from the end. */
 export type Dims = number | readonly number[] | undefined;
@@ -206,7 +207,7 @@ export function logsumexp(x: NDArray, dims?: Dims, keepdim = false): NDArray {
     // With an infinite maximum the shift would make ∞ − ∞; PyTorch shifts by 0 there.
     const shift = Number.isFinite(m) ? m : 0;
     let s = 0;
-    for (let j = 0; j < inner; j++) s += Math.exp(values[p + j]! - shift);
+    for (let j = 0; j < inner; j++) s += expScalar(values[p + j]! - shift);
     out[o] = Math.log(s) + shift;
   }
   return result;
