@@ -191,6 +191,23 @@ function startHelpers(memory: WebAssembly.Memory): void {
 export const SPLIT_ABOVE = 1 << 23;
 
 /**
+ * Whether an m×k·k×n product on `build` (0 SIMD, 1 FMA) will be split across helper
+ * threads now: large enough, threads allowed, and a helper ready. Starts the helpers the
+ * thread count allows when they are missing, so that later products can split. Callers
+ * put such a product in the shared memory (the only one helpers see) and every other in
+ * an unshared one, where copies in and out run about twice as fast (V8 copies to and from
+ * shared memory with relaxed atomics).
+ */
+export function splitsAcrossThreads(m: number, n: number, k: number, build: 0 | 1): boolean {
+  if (threadCount <= 1 || m < 8 || m * n * k < SPLIT_ABOVE) return false;
+  const memory = kernelMemory();
+  if (memory === null) return false;
+  if (helpers.length < threadCount - 1) startHelpers(memory);
+  const need = build === 1 ? HAS_FMA : HAS_SIMD;
+  return helpers.slice(0, threadCount - 1).some((h) => (Atomics.load(h.control, READY) & need) !== 0);
+}
+
+/**
  * Runs `gemm` over C's rows in blocks of whole 4-row panels, one block per ready helper
  * plus one on this thread, and waits for all; or runs it whole on this thread when the
  * product is small, only one thread is allowed, or no helper is ready. `build` is 0 for

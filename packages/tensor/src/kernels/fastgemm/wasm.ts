@@ -1,6 +1,6 @@
 import { GEMM_FMA_WASM_BASE64, GEMM_SHARED_FMA_WASM_BASE64, GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
 import type { StridedMatrix } from "./strided-matrix.js";
-import { gemmOnThreads, kernelMemory } from "./threads.js";
+import { gemmOnThreads, kernelMemory, splitsAcrossThreads } from "./threads.js";
 
 /** The exports of gemm.wat (both builds). */
 interface GemmExports {
@@ -16,32 +16,44 @@ interface GemmExports {
 /** The two builds of gemm.wat: with fused multiply-adds (relaxed SIMD) and without (SIMD). */
 export type WasmGemmBuild = "fma" | "simd";
 
-const loaded = new Map<WasmGemmBuild, GemmExports | null>();
+const loaded = new Map<string, GemmExports | null>();
+
+/** The memory helper threads share with each instance: the shared one for shared instances, else null. */
+const threadMemory = new WeakMap<GemmExports, WebAssembly.Memory | null>();
 
 /**
  * Instantiates one build of the kernel once, synchronously (each module is under 2 KB,
- * well under browsers' limit for synchronous compilation): over the shared memory where
- * helper threads can run (threads.ts), else over its own. Null where WebAssembly or the
- * build's extension is missing: `WebAssembly.validate` rejects the module there (relaxed
- * SIMD: Node 20 without --experimental-wasm-relaxed-simd, older browsers).
+ * well under browsers' limit for synchronous compilation): with `shared`, over the memory
+ * helper threads share (threads.ts; null where there is none), else over its own. Null
+ * where WebAssembly or the build's extension is missing: `WebAssembly.validate` rejects
+ * the module there (relaxed SIMD: Node 20 without --experimental-wasm-relaxed-simd, older
+ * browsers).
  */
-function load(build: WasmGemmBuild): GemmExports | null {
-  const known = loaded.get(build);
+function load(build: WasmGemmBuild, shared = false): GemmExports | null {
+  const key = `${build}${shared ? ":shared" : ""}`;
+  const known = loaded.get(key);
   if (known !== undefined) return known;
   let exports: GemmExports | null = null;
   try {
-    if (typeof WebAssembly === "object" && typeof atob === "function") {
-      const memory = kernelMemory();
+    const memory = shared ? kernelMemory() : null;
+    if (typeof WebAssembly === "object" && typeof atob === "function" && (memory !== null || !shared)) {
       const base64 = memory ? (build === "fma" ? GEMM_SHARED_FMA_WASM_BASE64 : GEMM_SHARED_WASM_BASE64) : build === "fma" ? GEMM_FMA_WASM_BASE64 : GEMM_WASM_BASE64;
       const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
       if (WebAssembly.validate(bytes)) exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), memory ? { env: { memory } } : {}).exports as unknown as GemmExports;
+      if (exports) threadMemory.set(exports, memory);
     }
   } catch {
     exports = null;
   }
-  loaded.set(build, exports);
+  loaded.set(key, exports);
   return exports;
 }
+
+/**
+ * The instance for products that split across helper threads (on the shared memory) when
+ * `split`, else the unshared one, where copies in and out are about twice as fast.
+ */
+const instanceFor = (build: WasmGemmBuild, split: boolean): GemmExports | null => (split ? load(build, true) : null) ?? load(build);
 
 /** True when the WebAssembly SIMD kernel (or, given "fma", its relaxed-SIMD build) can run here. */
 export function wasmGemmAvailable(build: WasmGemmBuild = "simd"): boolean {
@@ -163,7 +175,7 @@ function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k:
   // B in the outer loop when it is the larger operand: each of its strips then stays in
   // L1 while A streams past from L2.
   const bOuter = n > m ? 4 : 0;
-  gemmOnThreads(kernel.gemm, build === "fma" ? 1 : 0, kernelMemory(), [m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter]);
+  gemmOnThreads(kernel.gemm, build === "fma" ? 1 : 0, threadMemory.get(kernel) ?? null, [m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter]);
 }
 
 /**
@@ -177,7 +189,7 @@ function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k:
  * unavailable. Needs k ≥ 1.
  */
 export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): boolean {
-  const kernel = load(build);
+  const kernel = instanceFor(build, splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0));
   if (!kernel) return false;
   const regions = new Regions();
   const biasAt = regions.take(n);
@@ -258,7 +270,7 @@ export interface KernelWorkspace {
  * reserved nothing) when that build is unavailable.
  */
 export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], products: readonly WorkspaceProduct[]): KernelWorkspace | null {
-  const kernel = load(build);
+  const kernel = instanceFor(build, products.some(({ m, n, k }) => splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0)));
   if (!kernel) return null;
   const plan = new Regions();
   const regions = sizes.map((size) => plan.take(size));
@@ -317,7 +329,8 @@ export interface DenseGradients {
  * in ≥ 1.
  */
 export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeatures: number, inFeatures: number, g: StridedMatrix, y: StridedMatrix | null, x: StridedMatrix, w: StridedMatrix, into: DenseGradients): boolean {
-  const kernel = load(build);
+  const index = build === "fma" ? 1 : 0;
+  const kernel = instanceFor(build, splitsAcrossThreads(rows, inFeatures, outFeatures, index) || splitsAcrossThreads(outFeatures, inFeatures, rows, index));
   if (!kernel) return false;
   const count = rows * outFeatures;
   const regions = new Regions();
