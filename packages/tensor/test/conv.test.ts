@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { Generator, NDArray, getNumThreads, kernels, setNumThreads, wasmGemmAvailable } from "@tapegrad/tensor";
+import { Generator, NDArray, getNumThreads, kernels, setNumThreads } from "@tapegrad/tensor";
 import type { ConvGeometry } from "../src/kernels/conv.js";
-import { gemmStrided, setGemmKernel, type GemmKernel } from "../src/kernels/matmul.js";
+import { gemmStrided } from "../src/kernels/matmul.js";
 import { kernelWorkspace } from "../src/kernels/fastgemm/wasm.js";
 import { helperStatus, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
+import { availableKernels, firstDifference, onKernel } from "./kernel-choice.js";
 
 // The convolution kernels build their GEMM operands inside the GEMM kernel's memory (on the
 // wide grid where they can) and fold or crop the products read from there. Each must equal,
@@ -13,23 +14,7 @@ import { helperStatus, threadsSupported, warmHelpers } from "../src/kernels/fast
 // value read from the wrong place. (The PyTorch fixtures check the convolutions themselves;
 // these check the memory plumbing, on the scalar fallback too.)
 
-const available: GemmKernel[] = (["fma", "simd", "scalar"] as const).filter((k) => k === "scalar" || wasmGemmAvailable(k));
-
-function onKernel<T>(kernel: GemmKernel, fn: () => T): T {
-  const previous = setGemmKernel(kernel);
-  try {
-    return fn();
-  } finally {
-    setGemmKernel(previous);
-  }
-}
-
-/** The first index where two arrays differ (NaN equal to NaN, −0 not to +0), or −1. */
-function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Math.min(actual.length, expected.length);
-  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return i;
-  return -1;
-}
+const available = availableKernels;
 
 const positions = (size: number, k: number, d: number, s: number, before: number, after: number) => Math.floor((size + before + after - d * (k - 1) - 1) / s) + 1;
 

@@ -1,33 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { Generator, NDArray, getNumThreads, kernels, setNumThreads, wasmGemmAvailable } from "@tapegrad/tensor";
+import { Generator, NDArray, getNumThreads, kernels, setNumThreads } from "@tapegrad/tensor";
 import { gemmWorkspace } from "../src/kernels/gemm-workspace.js";
 import type { WorkspaceProduct } from "../src/kernels/gemm-workspace.js";
 import { kernelWorkspace } from "../src/kernels/fastgemm/wasm.js";
-import { gemmStrided, setGemmKernel, type GemmKernel } from "../src/kernels/matmul.js";
+import { gemmStrided } from "../src/kernels/matmul.js";
 import { helperStatus, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
+import { availableKernels, firstDifference, onKernel } from "./kernel-choice.js";
 
 // A workspace's products must equal gemmStrided's on the same values bit for bit (each runs
 // on the kernel gemmStrided would pick), wherever its operands lie and whatever it packs;
 // its operand regions must come out untouched; and it must refuse to run on memory another
 // call has taken since.
 
-const available: GemmKernel[] = (["fma", "simd", "scalar"] as const).filter((k) => k === "scalar" || wasmGemmAvailable(k));
-
-function onKernel<T>(kernel: GemmKernel, fn: () => T): T {
-  const previous = setGemmKernel(kernel);
-  try {
-    return fn();
-  } finally {
-    setGemmKernel(previous);
-  }
-}
-
-/** The first index where two arrays differ (NaN equal to NaN, −0 not to +0), or −1: a short failure message for long arrays. */
-function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Math.min(actual.length, expected.length);
-  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return i;
-  return -1;
-}
+const available = availableKernels;
 
 const matrix = (x: NDArray) => ({ data: x.data, offset: x.offset, rowStride: x.strides[0]!, colStride: x.strides[1]! });
 

@@ -1,0 +1,22 @@
+import { wasmGemmAvailable } from "@tapegrad/tensor";
+import { setGemmKernel, type GemmKernel } from "../src/kernels/matmul.js";
+
+/** The GEMM kernels this engine can run, fastest first. */
+export const availableKernels: GemmKernel[] = (["fma", "simd", "scalar"] as const).filter((k) => k === "scalar" || wasmGemmAvailable(k));
+
+/** Runs `fn` with matrix products on `kernel`, then restores the kernel chosen before. */
+export function onKernel<T>(kernel: GemmKernel, fn: () => T): T {
+  const previous = setGemmKernel(kernel);
+  try {
+    return fn();
+  } finally {
+    setGemmKernel(previous);
+  }
+}
+
+/** The first index where two arrays differ (NaN equal to NaN, −0 not to +0), or −1: a short failure message for long arrays. */
+export function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Math.min(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return i;
+  return -1;
+}
