@@ -1,5 +1,7 @@
 import { advance, coalesce, type StridedView } from "./strided.js";
 import { expScalar } from "./fdlibm-exp.js";
+import { expm1Scalar } from "./fdlibm-expm1.js";
+import { tanhScalar } from "./fdlibm-tanh.js";
 
 /**
  * Elementwise loops specialised per op. One shared loop that calls `fn(x)` per element
@@ -20,7 +22,7 @@ export type BinaryLoop = (out: Float64Array, a: StridedView, b: StridedView, sha
 // an expression that calls one gets a single loop in `contiguous`, not the unrolled pair of
 // loops with ten copies of it, most of which would stay calls (measured for exp on 2¹⁸
 // values: 13.0 ns per element unrolled, 8.8 in one loop).
-const scalars = { expScalar };
+const scalars = { expScalar, expm1Scalar, tanhScalar };
 const callsScalar = new RegExp(`\\b(?:${Object.keys(scalars).join("|")})\\(`);
 const helpers = { advance, coalesce, ...scalars };
 const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers;`;

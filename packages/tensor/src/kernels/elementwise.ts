@@ -6,6 +6,8 @@ import { checkOut } from "./out.js";
 import { binaryLoop, compiledLoopsEnabled, unaryLoop, type BinaryLoop } from "./compile.js";
 import { withSimdRelu, withSimdReluBackward } from "./fastgemm/simd-elementwise.js";
 import { expScalar } from "./fdlibm-exp.js";
+import { expm1Scalar } from "./fdlibm-expm1.js";
+import { tanhScalar } from "./fdlibm-tanh.js";
 
 /** A function of one float64 value. */
 export type UnaryFn = (x: number) => number;
@@ -223,7 +225,7 @@ export const sqrt = defineUnary("sqrt", "Math.sqrt(v)", Math.sqrt);
 /** Elementwise |x|. */
 export const abs = defineUnary("abs", "Math.abs(v)", Math.abs);
 /** Elementwise hyperbolic tangent. */
-export const tanh = defineUnary("tanh", "Math.tanh(v)", Math.tanh);
+export const tanh = defineUnary("tanh", "tanhScalar(v)", tanhScalar);
 /** Elementwise sine. */
 export const sin = defineUnary("sin", "Math.sin(v)", Math.sin);
 /** Elementwise cosine. */
@@ -249,7 +251,7 @@ export const reciprocal = defineUnary("reciprocal", "1 / v", (v) => 1 / v);
 /** Elementwise 1/√x (∞ at 0, NaN below). */
 export const rsqrt = defineUnary("rsqrt", "1 / Math.sqrt(v)", (v) => 1 / Math.sqrt(v));
 /** Elementwise eˣ − 1, accurate near 0. */
-export const expm1 = defineUnary("expm1", "Math.expm1(v)", Math.expm1);
+export const expm1 = defineUnary("expm1", "expm1Scalar(v)", expm1Scalar);
 /** Elementwise largest integer ≤ x. */
 export const floor = defineUnary("floor", "Math.floor(v)", Math.floor);
 /** Elementwise smallest integer ≥ x. */
