@@ -89,3 +89,23 @@ describe("tanhScalar: the same double as Math.tanh", () => {
     }
   });
 });
+
+// GELU's backward in its tanh form moved from Math.tanh to tanhScalar: against its formula
+// written with Math.tanh (PyTorch's order of operations), the same bits.
+describe("GELU's backward (tanh form) on tanhScalar gives the bits of its formula with Math.tanh", () => {
+  it("on normal, wide and special inputs", () => {
+    const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1, -1, 1000, -1000, 30, -30, 1e-300, -1e-300];
+    const xs = Float64Array.from([...specials, ...randomInputs(20_000, SEED + 2)]);
+    const gs = Float64Array.from(xs, (_, i) => (i % 7) - 2.5);
+    const beta = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
+    const kappa = 0.044715;
+    const expected = Float64Array.from(xs, (v, i) => {
+      const square = v * v;
+      const t = Math.tanh(beta * (v + kappa * (square * v)));
+      const left = 0.5 * v;
+      return gs[i]! * (0.5 * (1 + t) + left * (1 - t * t) * (beta * (1 + 3 * kappa * square)));
+    });
+    const got = kernels.geluBackward(new NDArray(gs, [gs.length]), new NDArray(xs, [xs.length]), "tanh");
+    expect(differingAt(got.data, expected)).toEqual([]);
+  });
+});
