@@ -1,6 +1,5 @@
 import { advance, coalesce, type StridedView } from "./strided.js";
 import { expScalar } from "./fdlibm-exp.js";
-import { expm1Scalar } from "./fdlibm-expm1.js";
 import { tanhScalar } from "./fdlibm-tanh.js";
 
 /**
@@ -19,11 +18,11 @@ export type BinaryLoop = (out: Float64Array, a: StridedView, b: StridedView, sha
 
 // Expressions may call the functions in `scalars` by name (`expScalar(v)`). TurboFan inlines
 // them, but only up to 920 bytes of bytecode per optimized function, and expScalar has 394
-// (tanhScalar 338 and expm1Scalar 347, each with 151 more of the expm1Correction it calls):
+// (tanhScalar 338, with 151 more of the expm1Correction it calls):
 // an expression that calls one gets a single loop in `contiguous`, not the unrolled pair of
 // loops with ten copies of it, most of which would stay calls (measured for exp on 2¹⁸
 // values: 13.0 ns per element unrolled, 8.8 in one loop).
-const scalars = { expScalar, expm1Scalar, tanhScalar };
+const scalars = { expScalar, tanhScalar };
 const callsScalar = new RegExp(`\\b(?:${Object.keys(scalars).join("|")})\\(`);
 const helpers = { advance, coalesce, ...scalars };
 const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers;`;

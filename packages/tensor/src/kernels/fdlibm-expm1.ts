@@ -5,7 +5,8 @@
 // line. expm1Scalar does the same floating-point operations on the same values in the same
 // order, so it rounds the same way and returns the same double for every input
 // (test/fdlibm-expm1.test.ts holds it to Object.is against Math.expm1), and TurboFan inlines
-// it into a kernel's loop. tanhScalar (fdlibm-tanh.ts) builds on the same pieces.
+// it into a kernel's loop. tanhScalar (fdlibm-tanh.ts) builds on the same pieces; the expm1
+// kernel itself keeps Math.expm1, which measured as fast in training (see elementwise.ts).
 //
 // s_expm1.c's method: write x = k·ln2 + r with k = trunc(x/ln2 ± ½), so |r| ≤ ½ln2 (k = 0 and
 // r = x below |x| ≈ ½ln2), r rounded from hi − lo (hi = x − k·ln2hi exact, lo = k·ln2lo) and
@@ -31,16 +32,23 @@
 // s_expm1.c's bits.
 
 /**
- * A Float64Array of at least 16 entries starting with `values` (zeros after them), for the
- * constants and small tables of the functions here. V8 keeps a typed array of more than 64 bytes
- * off the heap, at an address TurboFan writes into the code; a smaller one lives on the heap,
- * where every read first loads its address and checks its length (the tanh kernel with its
- * seven constants on the heap: 15.6 ns per element, 14.7 off it).
+ * Float64Arrays of these lengths, for the constants and tables of the functions here: views of
+ * one ArrayBuffer. V8 keeps an ArrayBuffer's memory off the heap, at an address TurboFan writes
+ * into the code (a typed array of 64 bytes or less made without one lives on the heap, where
+ * every read first loads its address and checks its length: the tanh kernel with its seven
+ * constants there, 15.6 ns per element against 14.7). And once any ArrayBuffer in the process
+ * has been detached (growing the GEMM kernel's WebAssembly memory does that), every read checks
+ * that its buffer is still attached; with one buffer, its address takes one register (16.9 ns
+ * against 17.4 with a buffer per table).
  */
-export function offHeap(values: readonly number[]): Float64Array {
-  const table = new Float64Array(Math.max(16, values.length));
-  table.set(values);
-  return table;
+export function tables<const Lengths extends readonly number[]>(lengths: Lengths): { -readonly [K in keyof Lengths]: Float64Array } {
+  const buffer = new ArrayBuffer(8 * lengths.reduce((sum, length) => sum + length, 0));
+  let offset = 0;
+  return lengths.map((length) => {
+    const view = new Float64Array(buffer, offset, length);
+    offset += 8 * length;
+    return view;
+  }) as { -readonly [K in keyof Lengths]: Float64Array };
 }
 
 /**
@@ -51,7 +59,8 @@ export const expm1Correction: (r: number, c: number) => number = (() => {
   // Constants and tables are locals of a closure, not module variables: bundlers turn a
   // module's top-level const into var, which TurboFan cannot fold (see fdlibm-exp.ts).
   // s_expm1.c's Q1 … Q5 (its Remez coefficients scaled by 2ⁱ, for z = r²/2), then ½, 1, 3, 6.
-  const C = offHeap([
+  const [C] = tables([9]);
+  C.set([
     -0.03333333333333313, // 0xBFA11111 111110F4
     0.0015873015872548146, // 0x3F5A01A0 19FE5585
     -0.0000793650757867488, // 0xBF14CE19 9EAADBB7
@@ -123,24 +132,19 @@ const enum At {
 export const expm1Scalar: (x: number) => number = (() => {
   const LN2_HI = 0.6931471803691238; // ln2 to 32 bits: 0x3FE62E42 FEE00000
   const LN2_LO = 1.9082149292705877e-10; // ln2 − LN2_HI: 0x3DEA39EF 35793C76
-  const C = offHeap([1.4426950408889634, 0.3465735912322998, 0.5, 2 ** -54, -38.81622314453125, 709.782712893384, -0.25]);
   const correction = expm1Correction;
   // k·ln2hi and k·ln2lo are m·(±ln2hi) and m·(±ln2lo) for m = |k|, the sign riding on the
-  // constant, or 0 where s_expm1.c does not reduce: at [negative + 2·reduced].
-  const SIGNED_LN2_HI = offHeap([0, 0, LN2_HI, -LN2_HI]);
-  const SIGNED_LN2_LO = offHeap([0, 0, LN2_LO, -LN2_LO]);
-  // The formula's constants, a table per letter at [k − K_MIN], and k = 1 with r < −¼ in the
-  // last row. All of one length, so that TurboFan checks the index once for all six reads.
+  // constant, or 0 where s_expm1.c does not reduce: at [negative + 2·reduced]. Then the
+  // formula's constants, a table per letter at [k − K_MIN], and k = 1 with r < −¼ in the last
+  // row. All of one length, so that TurboFan checks the index once for all six reads.
   const K_MIN = -56; // x > −38.8 gives k ≥ −56 (below, the early return)
   const K_MAX = 1024; // x ≤ 709.78 gives k ≤ 1024
   const BELOW_QUARTER = K_MAX - K_MIN + 1;
   const rows = BELOW_QUARTER + 1;
-  const P = new Float64Array(rows);
-  const Q = new Float64Array(rows);
-  const R = new Float64Array(rows);
-  const S = new Float64Array(rows);
-  const S2 = new Float64Array(rows);
-  const U = new Float64Array(rows);
+  const [C, SIGNED_LN2_HI, SIGNED_LN2_LO, P, Q, R, S, S2, U] = tables([7, 4, 4, rows, rows, rows, rows, rows, rows]);
+  C.set([1.4426950408889634, 0.3465735912322998, 0.5, 2 ** -54, -38.81622314453125, 709.782712893384, -0.25]);
+  SIGNED_LN2_HI.set([0, 0, LN2_HI, -LN2_HI]);
+  SIGNED_LN2_LO.set([0, 0, LN2_LO, -LN2_LO]);
   for (let row = 0; row < rows; row++) {
     const step = row === BELOW_QUARTER ? expm1Step(1, true) : expm1Step(row + K_MIN, false);
     P[row] = step.p;
