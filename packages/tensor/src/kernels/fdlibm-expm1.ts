@@ -51,6 +51,20 @@ export function tables<const Lengths extends readonly number[]>(lengths: Lengths
   }) as { -readonly [K in keyof Lengths]: Float64Array };
 }
 
+// Indices into expm1Correction's constants: s_expm1.c's Q1 … Q5 (its Remez coefficients scaled
+// by 2ⁱ, for z = r²/2), then small numbers of its formula.
+const enum Coefficient {
+  Q1, // 0xBFA11111 111110F4
+  Q2, // 0x3F5A01A0 19FE5585
+  Q3, // 0xBF14CE19 9EAADBB7
+  Q4, // 0x3ED0CFCA 86E65239
+  Q5, // 0xBE8AFDB7 6E09C32D
+  Half,
+  One,
+  Three,
+  Six,
+}
+
 /**
  * s_expm1.c's correction f for a reduced argument r (|r| ≤ ½ln2) and its rounding error c:
  * eʳ⁺ᶜ − 1 ≈ r − f. Shared by expm1Scalar and tanhScalar, and inlined into both by TurboFan.
@@ -58,26 +72,15 @@ export function tables<const Lengths extends readonly number[]>(lengths: Lengths
 export const expm1Correction: (r: number, c: number) => number = (() => {
   // Constants and tables are locals of a closure, not module variables: bundlers turn a
   // module's top-level const into var, which TurboFan cannot fold (see fdlibm-exp.ts).
-  // s_expm1.c's Q1 … Q5 (its Remez coefficients scaled by 2ⁱ, for z = r²/2), then ½, 1, 3, 6.
   const [C] = tables([9]);
-  C.set([
-    -0.03333333333333313, // 0xBFA11111 111110F4
-    0.0015873015872548146, // 0x3F5A01A0 19FE5585
-    -0.0000793650757867488, // 0xBF14CE19 9EAADBB7
-    0.000004008217827329362, // 0x3ED0CFCA 86E65239
-    -2.0109921818362437e-7, // 0xBE8AFDB7 6E09C32D
-    0.5,
-    1,
-    3,
-    6,
-  ]);
+  C.set([-0.03333333333333313, 0.0015873015872548146, -0.0000793650757867488, 0.000004008217827329362, -2.0109921818362437e-7, 0.5, 1, 3, 6]);
   return function expm1Correction(r: number, c: number): number {
-    const k = C;
-    const hfx = k[5]! * r;
+    const q = C;
+    const hfx = q[Coefficient.Half]! * r;
     const hxs = r * hfx;
-    const r1 = k[6]! + hxs * (k[0]! + hxs * (k[1]! + hxs * (k[2]! + hxs * (k[3]! + hxs * k[4]!))));
-    const t = k[7]! - r1 * hfx;
-    const e = hxs * ((r1 - t) / (k[8]! - r * t));
+    const r1 = q[Coefficient.One]! + hxs * (q[Coefficient.Q1]! + hxs * (q[Coefficient.Q2]! + hxs * (q[Coefficient.Q3]! + hxs * (q[Coefficient.Q4]! + hxs * q[Coefficient.Q5]!))));
+    const t = q[Coefficient.Three]! - r1 * hfx;
+    const e = hxs * ((r1 - t) / (q[Coefficient.Six]! - r * t));
     return r * (e - c) - c - hxs;
   };
 })();
@@ -100,7 +103,7 @@ export interface Expm1Step {
 
 /**
  * The constants P, Q, R, S, S₂, U with which (((r + P) − (f + Q)) + R)·S·S₂ + U is
- * s_expm1.c's arrangement for this k (an integer from −56 to 1024); `rBelowQuarter` tells
+ * s_expm1.c's arrangement for this k (an integer, at most 1024); `rBelowQuarter` tells
  * r < −¼, which matters for k = 1 only. Used to fill the tables of expm1Scalar and tanhScalar.
  */
 export function expm1Step(k: number, rBelowQuarter: boolean): Expm1Step {
