@@ -1,5 +1,6 @@
 import { advance, coalesce, type StridedView } from "./strided.js";
 import { expScalar } from "./fdlibm-exp.js";
+import { tanhScalar } from "./fdlibm-tanh.js";
 
 /**
  * Elementwise loops specialised per op. One shared loop that calls `fn(x)` per element
@@ -16,11 +17,12 @@ export type UnaryLoop = (out: Float64Array, x: StridedView) => void;
 export type BinaryLoop = (out: Float64Array, a: StridedView, b: StridedView, shape: readonly number[], sa: readonly number[], sb: readonly number[]) => void;
 
 // Expressions may call the functions in `scalars` by name (`expScalar(v)`). TurboFan inlines
-// them, but only up to 920 bytes of bytecode per optimized function, and expScalar has 394:
+// them, but only up to 920 bytes of bytecode per optimized function, and expScalar has 394
+// (tanhScalar 338, with 151 more of the expm1Correction it calls):
 // an expression that calls one gets a single loop in `contiguous`, not the unrolled pair of
 // loops with ten copies of it, most of which would stay calls (measured for exp on 2¹⁸
 // values: 13.0 ns per element unrolled, 8.8 in one loop).
-const scalars = { expScalar };
+const scalars = { expScalar, tanhScalar };
 const callsScalar = new RegExp(`\\b(?:${Object.keys(scalars).join("|")})\\(`);
 const helpers = { advance, coalesce, ...scalars };
 const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers;`;

@@ -1,5 +1,7 @@
 export * from "./elementwise.js";
 export { expScalar } from "./fdlibm-exp.js";
+export { expm1Scalar } from "./fdlibm-expm1.js";
+export { tanhScalar } from "./fdlibm-tanh.js";
 export * from "./reduce.js";
 export * from "./matmul.js";
 export * from "./join.js";
