@@ -8,8 +8,8 @@ let session: TrainingSession | null = null;
 let run = -1;
 let gridSize = 50;
 
-function send(message: FromWorker, transfer: Transferable[] = []): void {
-  (self as DedicatedWorkerGlobalScope).postMessage(message, transfer);
+function send(message: FromWorker): void {
+  (self as DedicatedWorkerGlobalScope).postMessage(message);
 }
 
 function frame(ran: number, trace: FrameData["trace"]): void {
@@ -27,7 +27,10 @@ function frame(ran: number, trace: FrameData["trace"]): void {
     trace,
   };
   // The heat maps are the bulk of a frame: hand their buffers over instead of copying them.
-  send({ type: "frame", run, frame: data }, [grid.output.buffer, ...grid.layers.flat().map((a) => a.buffer)]);
+  // Copied, not transferred: a transfer detaches the worker's buffers, and after one
+  // detached buffer V8 checks every typed-array access for detachment (the kernels' loops
+  // 1.5× slower). A frame's grids are a few hundred KB, a fraction of a millisecond to copy.
+  send({ type: "frame", run, frame: data });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {

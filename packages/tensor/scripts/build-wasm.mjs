@@ -37,12 +37,17 @@ export function fused(wat) {
 const OWN_MEMORY = '(memory (export "memory") 1)';
 
 /**
- * The .wat importing a shared memory (env.memory, up to 4 GiB) instead of defining its own,
- * and exporting it under the same name; throws when the memory line is not found.
+ * The .wat importing its memory (env.memory) instead of defining it, and exporting it
+ * under the same name: a shared one (up to 4 GiB) for the shared builds, else a plain one.
+ * The caller creates the memory at the size it wants: growing a plain memory detaches its
+ * buffer, and one detached buffer makes V8 check every typed-array access in the process
+ * for detachment from then on (measured: simple loops 1.5× slower).
+ * Throws when the memory line is not found.
  */
-export function shared(wat) {
+export function imported(wat, isShared) {
   if (!wat.includes(OWN_MEMORY)) throw new Error(`build-wasm: gemm.wat no longer declares ${OWN_MEMORY}`);
-  return wat.replace(OWN_MEMORY, '(import "env" "memory" (memory $shared 1 65536 shared))\n  (export "memory" (memory $shared))');
+  const memory = isShared ? "(memory $kernel 1 65536 shared)" : "(memory $kernel 1)";
+  return wat.replace(OWN_MEMORY, `(import "env" "memory" ${memory})\n  (export "memory" (memory $kernel))`);
 }
 
 async function toBytes(tools, name, wat) {
@@ -59,10 +64,10 @@ export async function compile() {
   const tools = await wabt();
   const wat = readFileSync(source, "utf8");
   return {
-    simd: await toBytes(tools, "gemm.wat", wat),
-    fma: await toBytes(tools, "gemm-fma.wat", fused(wat)),
-    sharedSimd: await toBytes(tools, "gemm-shared.wat", shared(wat)),
-    sharedFma: await toBytes(tools, "gemm-fma-shared.wat", shared(fused(wat))),
+    simd: await toBytes(tools, "gemm.wat", imported(wat, false)),
+    fma: await toBytes(tools, "gemm-fma.wat", imported(fused(wat), false)),
+    sharedSimd: await toBytes(tools, "gemm-shared.wat", imported(wat, true)),
+    sharedFma: await toBytes(tools, "gemm-fma-shared.wat", imported(fused(wat), true)),
   };
 }
 

@@ -20,6 +20,29 @@ const loaded = new Map<string, GemmExports | null>();
 
 /** The memory helper threads share with each instance: the shared one for shared instances, else null. */
 const threadMemory = new WeakMap<GemmExports, WebAssembly.Memory | null>();
+/** The build of each instance. */
+const builds = new WeakMap<GemmExports, WasmGemmBuild>();
+
+/**
+ * Pages (64 KiB) of the plain memory both unshared builds work in: 64 MiB, reserved once
+ * and touched only as far as calls reach. It is never grown where a shared memory exists
+ * (calls that need more go to the shared instance, whose memory grows without detaching):
+ * growing detaches the old buffer, and after one detached buffer V8 checks every
+ * typed-array access in the process for detachment (measured: simple loops 1.5× slower).
+ */
+const PLAIN_PAGES = 1024;
+let plain: WebAssembly.Memory | undefined;
+const plainMemory = (): WebAssembly.Memory => (plain ??= new WebAssembly.Memory({ initial: PLAIN_PAGES }));
+
+/**
+ * The instance to run a call that needs `doubles` values of memory on: `kernel` itself,
+ * or, when it is a plain instance too small for the call and a shared memory exists, the
+ * same build over the shared memory (so that the plain memory never grows).
+ */
+function fitting(kernel: GemmExports, doubles: number): GemmExports {
+  if (threadMemory.get(kernel) !== null || doubles * 8 <= kernel.memory.buffer.byteLength || kernelMemory() === null) return kernel;
+  return load(builds.get(kernel)!, true) ?? kernel;
+}
 
 /**
  * Instantiates one build of the kernel once, synchronously (each module is under 2 KB,
@@ -39,8 +62,11 @@ function load(build: WasmGemmBuild, shared = false): GemmExports | null {
     if (typeof WebAssembly === "object" && typeof atob === "function" && (memory !== null || !shared)) {
       const base64 = memory ? (build === "fma" ? GEMM_SHARED_FMA_WASM_BASE64 : GEMM_SHARED_WASM_BASE64) : build === "fma" ? GEMM_FMA_WASM_BASE64 : GEMM_WASM_BASE64;
       const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), memory ? { env: { memory } } : {}).exports as unknown as GemmExports;
-      if (exports) threadMemory.set(exports, memory);
+      if (WebAssembly.validate(bytes)) exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: memory ?? plainMemory() } }).exports as unknown as GemmExports;
+      if (exports) {
+        threadMemory.set(exports, memory);
+        builds.set(exports, build);
+      }
     }
   } catch {
     exports = null;
@@ -189,14 +215,15 @@ function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k:
  * unavailable. Needs k ≥ 1.
  */
 export function gemmWasm(build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): boolean {
-  const kernel = instanceFor(build, splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0));
-  if (!kernel) return false;
+  const chosen = instanceFor(build, splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0));
+  if (!chosen) return false;
   const regions = new Regions();
   const biasAt = regions.take(n);
   const cAt = regions.take(m * n);
   const aAt = regions.take(stagedSize(m, k, a));
   const bAt = regions.take(stagedSize(k, n, b));
   const packAt = planPack(regions, m, k, n, a, b);
+  const kernel = fitting(chosen, regions.total);
   const memory = heap(kernel, regions.total);
   if (bias) {
     memory.set(bias.subarray(0, n), biasAt);
@@ -270,8 +297,8 @@ export interface KernelWorkspace {
  * reserved nothing) when that build is unavailable.
  */
 export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], products: readonly WorkspaceProduct[]): KernelWorkspace | null {
-  const kernel = instanceFor(build, products.some(({ m, n, k }) => splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0)));
-  if (!kernel) return null;
+  const chosen = instanceFor(build, products.some(({ m, n, k }) => splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0)));
+  if (!chosen) return null;
   const plan = new Regions();
   const regions = sizes.map((size) => plan.take(size));
   // One area for each packed operand, as large as the largest declared product needs.
@@ -279,6 +306,7 @@ export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], 
   const packedB = Math.max(0, ...products.map(({ m, n, k, b }) => (packsB(m, k, n, b) ? ((n + 3) & ~3) * k : 0)));
   const packAAt = packedA > 0 ? plan.take(packedA) : -1;
   const packBAt = packedB > 0 ? plan.take(packedB) : -1;
+  const kernel = fitting(chosen, plan.total);
   const memory = heap(kernel, plan.total);
   const use = memoryUses;
   const inside = (x: MatrixPlacement, rows: number, cols: number): boolean => {
@@ -330,8 +358,8 @@ export interface DenseGradients {
  */
 export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeatures: number, inFeatures: number, g: StridedMatrix, y: StridedMatrix | null, x: StridedMatrix, w: StridedMatrix, into: DenseGradients): boolean {
   const index = build === "fma" ? 1 : 0;
-  const kernel = instanceFor(build, splitsAcrossThreads(rows, inFeatures, outFeatures, index) || splitsAcrossThreads(outFeatures, inFeatures, rows, index));
-  if (!kernel) return false;
+  const chosen = instanceFor(build, splitsAcrossThreads(rows, inFeatures, outFeatures, index) || splitsAcrossThreads(outFeatures, inFeatures, rows, index));
+  if (!chosen) return false;
   const count = rows * outFeatures;
   const regions = new Regions();
   const gzAt = regions.take(count);
@@ -348,6 +376,7 @@ export function denseBackwardWasm(build: WasmGemmBuild, rows: number, outFeature
   const gwAt = into.weight ? regions.take(outFeatures * inFeatures) : -1;
   const xAt = into.weight ? regions.take(stagedSize(rows, inFeatures, x)) : -1;
   const xPackAt = into.weight ? planPack(regions, outFeatures, rows, inFeatures, gzT, x) : { a: -1, b: -1 };
+  const kernel = fitting(chosen, regions.total);
   const memory = heap(kernel, regions.total);
   stage(memory, gzAt, rows, outFeatures, g, true);
   if (y) {
@@ -379,11 +408,12 @@ const anyBuild = (): GemmExports | null => load("fma") ?? load("simd");
  * Returns false (having done nothing) without WebAssembly SIMD.
  */
 export function reluWasm(x: Float64Array, xOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
-  const kernel = anyBuild();
-  if (!kernel) return false;
+  const chosen = anyBuild();
+  if (!chosen) return false;
   // Sized by the plan's total: take() returns where the region starts (0 here), not its size.
   const regions = new Regions();
   const xAt = regions.take(count);
+  const kernel = fitting(chosen, regions.total);
   const memory = heap(kernel, regions.total);
   memory.set(x.subarray(xOffset, xOffset + count), xAt);
   kernel.relu(xAt * 8, xAt * 8, count + (count & 1));
@@ -397,11 +427,12 @@ export function reluWasm(x: Float64Array, xOffset: number, out: Float64Array, ou
  * Returns false (having done nothing) without WebAssembly SIMD.
  */
 export function reluBackwardWasm(g: Float64Array, gOffset: number, gate: Float64Array, gateOffset: number, out: Float64Array, outOffset: number, count: number): boolean {
-  const kernel = anyBuild();
-  if (!kernel) return false;
+  const chosen = anyBuild();
+  if (!chosen) return false;
   const regions = new Regions();
   const gAt = regions.take(count);
   const gateAt = regions.take(count);
+  const kernel = fitting(chosen, regions.total);
   const memory = heap(kernel, regions.total);
   memory.set(g.subarray(gOffset, gOffset + count), gAt);
   memory.set(gate.subarray(gateOffset, gateOffset + count), gateAt);
