@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NDArray, kernels } from "@tapegrad/tensor";
+import { bits, fromWords, mismatches as differingInputs, stepped, uniform, words } from "./fdlibm-inputs.js";
 
 // expScalar must return Math.exp's double for every input: the reference is the engine's
 // own Math.exp, compared with Object.is (so −0, +0 and NaN count). Inputs: random doubles
@@ -8,66 +9,27 @@ import { NDArray, kernels } from "@tapegrad/tensor";
 
 const SEED = 0x5eed_e8e;
 
-/** splitmix32: a fixed-seed stream of 32-bit words, independent of the code under test. */
-function words(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-const scratch = new DataView(new ArrayBuffer(8));
-function fromWords(high: number, low: number): number {
-  scratch.setUint32(0, high);
-  scratch.setUint32(4, low);
-  return scratch.getFloat64(0);
-}
-/** The double `steps` representable values away from x (toward +∞ for x > 0 and steps > 0). */
-function stepped(x: number, steps: number): number {
-  scratch.setFloat64(0, x);
-  scratch.setBigInt64(0, scratch.getBigInt64(0) + BigInt(steps));
-  return scratch.getFloat64(0);
-}
-const hex = (x: number) => {
-  scratch.setFloat64(0, x);
-  return scratch.getBigUint64(0).toString(16).padStart(16, "0");
-};
-// In arrays NaN payloads may differ between otherwise equal results (JavaScript leaves them open).
-const bits = (x: number) => (x !== x ? "NaN" : hex(x));
-
 /** The inputs where expScalar(x) and Math.exp(x) differ, each with both results in hex (none expected). */
-function mismatches(inputs: Iterable<number>): string[] {
-  const found: string[] = [];
-  for (const x of inputs) {
-    const ours = kernels.expScalar(x);
-    const theirs = Math.exp(x);
-    if (!Object.is(ours, theirs) && found.length < 10) found.push(`x = ${x} (${hex(x)}): ${hex(ours)} vs Math.exp ${hex(theirs)}`);
-  }
-  return found;
-}
+const mismatches = (inputs: Iterable<number>): string[] => differingInputs(kernels.expScalar, Math.exp, inputs);
 
 function randomInputs(count: number): Float64Array {
   const next = words(SEED);
-  const uniform = () => next() / 2 ** 32 + next() / 2 ** 64;
+  const draw = () => uniform(next);
   const xs = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     switch (i % 5) {
       case 0:
       case 1:
-        xs[i] = -746 + 1456 * uniform(); // the whole finite range of results and a little past it
+        xs[i] = -746 + 1456 * draw(); // the whole finite range of results and a little past it
         break;
       case 2:
         xs[i] = fromWords(next(), next()); // any double: NaNs, infinities, subnormals, huge
         break;
       case 3:
-        xs[i] = (uniform() - 0.5) * 2 ** (-40 + 45 * uniform()); // small |x|, down to 2⁻⁴¹
+        xs[i] = (draw() - 0.5) * 2 ** (-40 + 45 * draw()); // small |x|, down to 2⁻⁴¹
         break;
       default:
-        xs[i] = -745.2 + 38 * uniform(); // subnormal and tiny results, k below −1021
+        xs[i] = -745.2 + 38 * draw(); // subnormal and tiny results, k below −1021
     }
   }
   return xs;

@@ -1,5 +1,5 @@
 // Inputs and comparisons for the tests that hold a JavaScript port of an fdlibm function to the
-// engine's own Math function bit for bit (fdlibm-expm1.test.ts, fdlibm-tanh.test.ts).
+// engine's own Math function bit for bit (fdlibm-exp, fdlibm-expm1 and fdlibm-tanh tests).
 
 /** splitmix32: a fixed-seed stream of 32-bit words, independent of the code under test. */
 export function words(seed: number): () => number {
