@@ -5,38 +5,12 @@
 // expScalar), each kernel also runs from that tree's build. Rounds alternate in one process
 // and each figure is the median of its rounds; "ratio" is the median of the per-round ratios.
 //
-//   node bench/fdlibm-exp.mjs [--against /path/to/other/tree] [--rounds 30]
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+//   node bench/fdlibm-exp.mjs [--against /path/to/other/tree] [--rounds 30] [--detached]
+// (flags and rounds: bench/elementwise-rounds.mjs)
+import { N, normal, runRounds, setUp } from "./elementwise-rounds.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const argument = (flag) => {
-  const at = process.argv.indexOf(flag);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-};
-const rounds = Number(argument("--rounds") ?? 30);
-if (!Number.isInteger(rounds) || rounds < 4) {
-  console.error(`--rounds must be an integer of at least 4, got ${argument("--rounds")}`);
-  process.exit(1);
-}
-const against = argument("--against");
-if (process.argv.includes("--against") && !against) {
-  console.error("--against needs the path of another tree whose packages are built");
-  process.exit(1);
-}
-const ours = await import(join(here, "../packages/tensor/dist/index.js"));
-let theirs;
-if (against) {
-  try {
-    theirs = await import(join(against, "packages/tensor/dist/index.js"));
-  } catch (error) {
-    console.error(`--against ${against}: cannot load packages/tensor/dist/index.js there (${error.message}); build that tree first`);
-    process.exit(1);
-  }
-}
+const { rounds, ours, theirs } = await setUp();
 
-const N = 1 << 18;
-const normal = (next) => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 const random = new ours.Generator(7);
 const next = () => random.random();
 const inputs = {
@@ -70,29 +44,4 @@ function kernelCases(T, values) {
   };
 }
 
-const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
-for (const [name, values] of Object.entries(inputs)) {
-  const out = new Float64Array(N);
-  const cases = { "Math.exp loop": { ours: () => mathExpLoop(out, values) }, "expScalar loop": { ours: () => expScalarLoop(out, values) } };
-  const mine = kernelCases(ours, values);
-  const other = theirs ? kernelCases(theirs, values) : {};
-  for (const key of Object.keys(mine)) cases[key] = theirs ? { ours: mine[key], theirs: other[key] } : { ours: mine[key] };
-  const times = {};
-  for (let round = 0; round < rounds; round++) {
-    for (const [key, sides] of Object.entries(cases)) {
-      const order = round % 2 ? Object.keys(sides) : Object.keys(sides).reverse();
-      for (const side of order) {
-        const start = process.hrtime.bigint();
-        sides[side]();
-        const ns = Number(process.hrtime.bigint() - start) / N;
-        if (round >= 3) ((times[key] ??= {})[side] ??= []).push(ns);
-      }
-    }
-  }
-  console.log(`\n${name}, ${N} values, ns per element (median of ${rounds - 3} rounds)`);
-  for (const [key, sides] of Object.entries(times)) {
-    const line = `  ${key.padEnd(24)} ${median(sides.ours).toFixed(2).padStart(6)}`;
-    if (!sides.theirs) console.log(line);
-    else console.log(`${line}   against ${median(sides.theirs).toFixed(2).padStart(6)}   ratio ${median(sides.ours.map((t, i) => t / sides.theirs[i])).toFixed(2)}`);
-  }
-}
+runRounds({ rounds, ours, theirs, inputs, loops: { "Math.exp loop": mathExpLoop, "expScalar loop": expScalarLoop }, kernelCases });

@@ -6,17 +6,10 @@ import type { ModelExplanation } from "./checks.js";
 import { explainDigits } from "./digits.js";
 import { explain } from "./explain.js";
 import { explainNames } from "./names.js";
+import { runnable } from "../../shared/cli-outcome.js";
 
-const parsed = parseExplainArgs(process.argv.slice(2));
-if (parsed.kind === "help") {
-  console.log(parsed.text);
-  process.exit(0);
-}
-if (parsed.kind === "error") {
-  for (const problem of parsed.problems) console.error(`error: ${problem}`);
-  console.error("Run with --help to see the models and flags.");
-  process.exit(1);
-}
+const parsed = runnable(parseExplainArgs(process.argv.slice(2)), "Run with --help to see the models and flags.");
+if (parsed === null) process.exit(0);
 const { model, samples, seed, values, out } = parsed.options;
 const rowsAre = "Each row is one VJP, in the order backward ran them; g is the gradient arriving from above.\n";
 

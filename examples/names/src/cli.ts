@@ -1,15 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from "./args.js";
 import { run } from "./run.js";
+import { runnable } from "../../shared/cli-outcome.js";
 
-const parsed = parseArgs(process.argv.slice(2));
-if (parsed.kind === "help") {
-  console.log(parsed.text);
-} else if (parsed.kind === "error") {
-  for (const p of parsed.problems) console.error(`error: ${p}`);
-  console.error("Run with --help to see the flags.");
-  process.exit(1);
-} else {
+const parsed = runnable(parseArgs(process.argv.slice(2)), "Run with --help to see the flags.");
+if (parsed) {
   const o = parsed.options;
   const parts = [`tapegrad names (preset ${parsed.preset}): model ${o.model}, seed ${o.seed}`];
   if (o.model === "all" || o.model === "mlp") parts.push(`MLP context ${o.context}, embedding ${o.embedding}, ${o.hidden} hidden, ${o.mlpSteps} SGD steps of ${o.mlpBatchSize} at lr ${o.mlpLr}`);

@@ -191,38 +191,39 @@ function startHelpers(memory: WebAssembly.Memory): void {
 export const SPLIT_ABOVE = 1 << 23;
 
 /**
- * Whether an m×k·k×n product on `build` (0 SIMD, 1 FMA) will be split across helper
- * threads now: large enough, threads allowed, and a helper ready. Starts the helpers the
- * thread count allows when they are missing, so that later products can split. Callers
- * put such a product in the shared memory (the only one helpers see) and every other in
- * an unshared one, where copies in and out run about twice as fast (V8 copies to and from
- * shared memory with relaxed atomics).
+ * The helpers that would take blocks of an m×k·k×n product on `build` (0 SIMD, 1 FMA) now:
+ * none when the product is small, one thread is allowed or there is no shared memory,
+ * else the ready ones. Starts the helpers the thread count allows when they are missing,
+ * so that later products can split.
  */
-export function splitsAcrossThreads(m: number, n: number, k: number, build: 0 | 1): boolean {
-  if (threadCount <= 1 || m < 8 || m * n * k < SPLIT_ABOVE) return false;
-  const memory = kernelMemory();
-  if (memory === null) return false;
+function readyHelpers(m: number, n: number, k: number, build: 0 | 1, memory: WebAssembly.Memory | null): Helper[] {
+  if (threadCount <= 1 || memory === null || m < 8 || m * n * k < SPLIT_ABOVE) return [];
   if (helpers.length < threadCount - 1) startHelpers(memory);
   const need = build === 1 ? HAS_FMA : HAS_SIMD;
-  return helpers.slice(0, threadCount - 1).some((h) => (Atomics.load(h.control, READY) & need) !== 0);
+  return helpers.slice(0, threadCount - 1).filter((h) => (Atomics.load(h.control, READY) & need) !== 0);
+}
+
+/**
+ * Whether an m×k·k×n product on `build` (0 SIMD, 1 FMA) will be split across helper
+ * threads now. Callers put such a product in the shared memory (the only one helpers
+ * see) and every other in an unshared one, where copies in and out run about twice as
+ * fast (V8 copies to and from shared memory with relaxed atomics).
+ */
+export function splitsAcrossThreads(m: number, n: number, k: number, build: 0 | 1): boolean {
+  return readyHelpers(m, n, k, build, kernelMemory()).length > 0;
 }
 
 /**
  * Runs `gemm` over C's rows in blocks of whole 4-row panels, one block per ready helper
  * plus one on this thread, and waits for all; or runs it whole on this thread when the
- * product is small, only one thread is allowed, or no helper is ready. `build` is 0 for
- * the SIMD build, 1 for FMA. Returns after every block is written.
+ * product is small, only one thread is allowed, `memory` (the helpers') is null, or no
+ * helper is ready. `build` is 0 for the SIMD build, 1 for FMA. Returns after every block
+ * is written.
  * @throws Error when a helper failed on its block.
  */
 export function gemmOnThreads(gemm: (...args: GemmArgs) => void, build: 0 | 1, memory: WebAssembly.Memory | null, args: GemmArgs): void {
   const [m, n, k] = args;
-  if (threadCount <= 1 || memory === null || m < 8 || m * n * k < SPLIT_ABOVE) {
-    gemm(...args);
-    return;
-  }
-  if (helpers.length < threadCount - 1) startHelpers(memory);
-  const need = build === 1 ? HAS_FMA : HAS_SIMD;
-  const ready = helpers.slice(0, threadCount - 1).filter((h) => (Atomics.load(h.control, READY) & need) !== 0);
+  const ready = readyHelpers(m, n, k, build, memory);
   if (ready.length === 0) {
     gemm(...args);
     return;
