@@ -1,6 +1,7 @@
 // pnpm bench: tapegrad against its peers on the same computations, in one command.
 // Peers: numpy written the tutorials' way (seed 000's formulation, weights [in, out]), with
-// one BLAS thread and with the default; PyTorch float64 on one thread; TF.js on its
+// one BLAS thread and with the default; PyTorch float64 on one thread and on its default
+// (every core); TF.js on its
 // WebAssembly backend (training steps only). Each peer is a long-lived process answering
 // timing requests, so every case alternates rounds of tapegrad and each peer: a slow moment
 // of a shared machine then hits both sides of a ratio rather than one. Each side warms up,
@@ -234,6 +235,9 @@ const peerSpecs = [
   { key: "numpyN", family: "numpy", label: "numpy·N", command: numpyPython, args: [join(here, "peers", "numpy_peer.py")], env: { ...baseEnv, ...steadyMalloc }, settleMs: 300, missing: "no python3 with numpy" },
   { key: "numpyMalloc", family: "numpy-malloc", label: "numpy·1, default malloc", command: numpyPython, args: [join(here, "peers", "numpy_peer.py")], env: oneThread, sideLineOnly: true, missing: "no python3 with numpy" },
   { key: "torch", family: "torch", label: "PyTorch·1", command: torchPython, args: [join(here, "peers", "torch_peer.py")], env: oneThread, missing: "no python3 with torch (tried python3, /usr/bin/python3; Debian: apt-get install python3-torch)" },
+  // PyTorch as it runs by default, on every core, now that tapegrad splits products across
+  // its helper threads too; its OpenMP threads spin after each call, so it settles as well.
+  { key: "torchN", family: "torch", label: "PyTorch·N", command: torchPython, args: [join(here, "peers", "torch_peer.py")], env: { ...baseEnv, PEER_THREADS: "default" }, settleMs: 300, missing: "no python3 with torch" },
   { key: "tfjs", family: "tfjs", label: "TF.js", command: process.execPath, args: [join(here, "peers", "tfjs_peer.mjs")], env: baseEnv, missing: "" },
 ].filter((p) => wantedPeers.includes(p.family));
 
@@ -289,6 +293,8 @@ for (const c of cases) {
   for (let round = 0; round < rounds; round++) {
     const warmup = round === 0 ? c.warmup : 2;
     times.tapegrad.push(medianMs(fn, per, warmup));
+    // tapegrad's helpers spin for a few milliseconds after their last product.
+    if (getNumThreads() > 1) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const p of asked) {
       const { ms } = await p.ask({ case: c, repeats: per, warmup });
       if (ms !== null) times[p.key].push(ms);
@@ -325,12 +331,13 @@ const twins = process.argv.includes("--no-twins")
       wantedPeers,
       torchPython,
       torchEnv: oneThread,
+      torchEnvDefault: baseEnv,
       startPeer,
       log: (line) => process.stderr.write(`${line}\n`),
     });
 
-// Ratios per round, then their median. numpy's time in a round is the faster of its two
-// thread settings; "peer/tapegrad" ratios say how many times faster tapegrad is.
+// Ratios per round, then their median. numpy's and PyTorch's time in a round is the
+// faster of each one's two thread settings; "peer/tapegrad" ratios say how many times faster tapegrad is.
 function perRound(times, peerTime, invert = false) {
   const mine = times.tapegrad;
   const ratios = [];
@@ -340,10 +347,12 @@ function perRound(times, peerTime, invert = false) {
   }
   return median(ratios);
 }
-const numpyAt = (times) => (i) => {
-  const options = [times.numpy1?.[i], times.numpyN?.[i], times.numpyMalloc?.[i]].filter((t) => t !== undefined);
+/** The fastest of the `keys` peers' times in round i (a peer's thread settings), or undefined. */
+const fastest = (times, keys) => (i) => {
+  const options = keys.map((key) => times[key]?.[i]).filter((t) => t !== undefined);
   return options.length ? Math.min(...options) : undefined;
 };
+const numpyAt = (times) => fastest(times, ["numpy1", "numpyN", "numpyMalloc"]);
 
 const rows = results.map(({ c, times }) => {
   const flops = c.kind === "matmul" ? 2 * c.m * c.k * c.n : null;
@@ -353,7 +362,7 @@ const rows = results.map(({ c, times }) => {
     ms,
     rounds: times,
     vsNumpy: perRound(times, numpyAt(times)),
-    vsTorch: times.torch ? perRound(times, (i) => times.torch[i]) : null,
+    vsTorch: times.torch || times.torchN ? perRound(times, fastest(times, ["torch", "torchN"])) : null,
     vsTfjs: times.tfjs ? perRound(times, (i) => times.tfjs[i]) : null,
     gflops: flops ? Object.fromEntries(Object.entries(ms).map(([key, t]) => [key, flops / (t * 1e6)])) : null,
   };
@@ -373,16 +382,16 @@ function printTable(header, body) {
 if (rows.length) {
   console.log("\nms per call (median of each side's per-round medians); ratio = tapegrad/peer, lower is better\n");
   printTable(
-    ["case", "tapegrad", "numpy·1", "numpy·N", "÷numpy", "PyTorch·1", "÷torch", "TF.js", "÷TF.js"],
-    rows.map((row) => [row.case, fmt(row.ms.tapegrad), fmt(row.ms.numpy1 ?? row.ms.numpyMalloc), fmt(row.ms.numpyN), fmt(row.vsNumpy, 2), fmt(row.ms.torch), fmt(row.vsTorch, 2), fmt(row.ms.tfjs), fmt(row.vsTfjs, 2)]),
+    ["case", "tapegrad", "numpy·1", "numpy·N", "÷numpy", "PyTorch·1", "PyTorch·N", "÷torch", "TF.js", "÷TF.js"],
+    rows.map((row) => [row.case, fmt(row.ms.tapegrad), fmt(row.ms.numpy1 ?? row.ms.numpyMalloc), fmt(row.ms.numpyN), fmt(row.vsNumpy, 2), fmt(row.ms.torch), fmt(row.ms.torchN), fmt(row.vsTorch, 2), fmt(row.ms.tfjs), fmt(row.vsTfjs, 2)]),
   );
 }
 const matmuls = rows.filter((row) => row.gflops);
 if (matmuls.length) {
   console.log("\nGFLOP/s of the matrix products\n");
   printTable(
-    ["case", "tapegrad", "numpy·1", "numpy·N", "PyTorch·1", "tapegrad/numpy·1"],
-    matmuls.map((row) => [row.case, fmt(row.gflops.tapegrad, 1), fmt(row.gflops.numpy1, 1), fmt(row.gflops.numpyN, 1), fmt(row.gflops.torch, 1), fmt(row.rounds.numpy1 ? perRound(row.rounds, (i) => row.rounds.numpy1[i], true) : null, 2)]),
+    ["case", "tapegrad", "numpy·1", "numpy·N", "PyTorch·1", "PyTorch·N", "tapegrad/numpy·1"],
+    matmuls.map((row) => [row.case, fmt(row.gflops.tapegrad, 1), fmt(row.gflops.numpy1, 1), fmt(row.gflops.numpyN, 1), fmt(row.gflops.torch, 1), fmt(row.gflops.torchN, 1), fmt(row.rounds.numpy1 ? perRound(row.rounds, (i) => row.rounds.numpy1[i], true) : null, 2)]),
   );
 }
 

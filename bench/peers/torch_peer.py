@@ -1,6 +1,6 @@
 """PyTorch peer of bench/run.mjs: the same computations the way a PyTorch user writes them
-(nn.Sequential of nn.Linear, a loss module, optim.SGD), float64 on one thread, timed the
-same way (warm-up, median)."""
+(nn.Sequential of nn.Linear, a loss module, optim.SGD), float64 on one thread (or, with
+PEER_THREADS=default, on as many as PyTorch picks), timed the same way (warm-up, median)."""
 import os
 import sys
 
@@ -9,7 +9,9 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve import blas_info, serve  # noqa: E402
 
-torch.set_num_threads(1)
+# One thread unless PEER_THREADS=default asks for PyTorch's own choice (all cores).
+if os.environ.get("PEER_THREADS", "1") != "default":
+    torch.set_num_threads(int(os.environ.get("PEER_THREADS", "1")))
 torch.set_default_dtype(torch.float64)
 torch.manual_seed(0)
 
@@ -100,4 +102,4 @@ def build(case):
 
 
 if __name__ == "__main__":
-    serve({"version": f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread", "blas": blas_info()}, build)
+    serve({"version": f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)", "blas": blas_info()}, build)

@@ -1,15 +1,16 @@
 // The training twins of `pnpm bench` (issue #15): for the digits convnet and the names MLP
 // and GPT, tapegrad trains the example's own model on the example's own batches, and a
-// PyTorch twin (float64, one thread; torch_twins.py) — for the convnet also a TF.js twin
-// (wasm, float32; tfjs_twin.mjs) — trains the same network from the same initial weights
-// on the same batches with the same optimizer and schedule. Training alternates in rounds:
-// tapegrad takes the next steps, then each peer takes the same steps, so a slow moment of
-// the shared machine falls on both sides of a ratio. Each side times every step (batch
-// built beforehand, off the clock); a round's time is the median of its steps (the first
-// `warmup` steps of the first round left out), a side's time the median over rounds, and
-// the ratio the median over rounds of tapegrad/peer. Both sides' losses are kept step by
-// step: float64 twins agree to rounding, so a final loss that differs by more than
-// FLOAT64_AGREEMENT (float32: FLOAT32_AGREEMENT) is reported as a mismatch, a bug to find.
+// PyTorch twin (float64, on one thread and on its default threads; torch_twins.py) — for
+// the convnet also a TF.js twin (wasm, float32; tfjs_twin.mjs) — trains the same network
+// from the same initial weights on the same batches with the same optimizer and schedule.
+// Training alternates in rounds: tapegrad takes the next steps, then each peer takes the
+// same steps, so a slow moment of the shared machine falls on both sides of a ratio. Each
+// side times every step (batch built beforehand, off the clock); a round's time is the
+// median of its steps (the first `warmup` steps of the first round left out), a side's
+// time the median over rounds, and the ratio the median over rounds of tapegrad/peer.
+// Both sides' losses are kept step by step: float64 twins agree to rounding, so a final
+// loss that differs by more than FLOAT64_AGREEMENT (float32: FLOAT32_AGREEMENT) is
+// reported as a mismatch, a bug to find.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -69,14 +70,16 @@ function tapegradSteps(twin, from, count) {
  * Runs the selected twins in alternating rounds against the peers and returns one row per
  * twin and peer. `startPeer` is run.mjs's: it starts a line-protocol process from a spec.
  */
-export async function runTwins({ only, quick, wantedPeers, torchPython, torchEnv, startPeer, log }) {
+export async function runTwins({ only, quick, wantedPeers, torchPython, torchEnv, torchEnvDefault, startPeer, log }) {
   const selected = selectTwins(only, quick);
   if (selected.length === 0) return { rows: [], peers: [] };
   const rounds = quick ? 3 : 5;
   const specs = [
     { key: "torch", label: "PyTorch·1", precision: "float64", command: torchPython, args: [join(here, "torch_twins.py")], env: torchEnv, missing: "no python3 with torch (tried python3, /usr/bin/python3; Debian: apt-get install python3-torch)" },
+    // PyTorch on its default threads too, since tapegrad splits large products across its own.
+    { key: "torchN", family: "torch", label: "PyTorch·N", precision: "float64", command: torchPython, args: [join(here, "torch_twins.py")], env: { ...torchEnvDefault, PEER_THREADS: "default" }, settleMs: 300, missing: "no python3 with torch" },
     { key: "tfjs", label: "TF.js", precision: "float32", command: process.execPath, args: [join(here, "tfjs_twin.mjs")], env: process.env, missing: "" },
-  ].filter((s) => wantedPeers.includes(s.key));
+  ].filter((s) => wantedPeers.includes(s.family ?? s.key));
   const peers = [];
   for (const spec of specs) {
     const started = await startPeer(spec);
@@ -109,6 +112,8 @@ async function runOne({ name, twin, warmup }, peers, rounds, dir, log) {
     const count = Math.min(perRound, twin.steps - from);
     const skip = round === 0 ? warmup : 0;
     const mine = tapegradSteps(twin, from, count);
+    // tapegrad's helper threads spin for a few milliseconds after their last product.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     sides.tapegrad.times.push(median(mine.ms.slice(skip)));
     sides.tapegrad.losses.push(...mine.losses);
     for (const p of peers) {
@@ -121,6 +126,7 @@ async function runOne({ name, twin, warmup }, peers, rounds, dir, log) {
         side.times.push(median(answer.ms.slice(skip)));
         side.losses.push(...answer.losses);
       }
+      if (p.settleMs) await new Promise((resolve) => setTimeout(resolve, p.settleMs));
     }
   }
   const rows = [];

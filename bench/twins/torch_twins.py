@@ -26,7 +26,9 @@ sys.dont_write_bytecode = True  # no __pycache__ left in bench/peers
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
 from serve import blas_info  # noqa: E402
 
-torch.set_num_threads(1)
+# One thread unless PEER_THREADS=default asks for PyTorch's own choice (all cores).
+if os.environ.get("PEER_THREADS", "1") != "default":
+    torch.set_num_threads(int(os.environ.get("PEER_THREADS", "1")))
 torch.set_default_dtype(torch.float64)
 
 
@@ -247,7 +249,7 @@ class Running:
 
 
 def main():
-    about = {"version": f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread", "blas": blas_info()}
+    about = {"version": f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s)", "blas": blas_info()}
     print(json.dumps(about), flush=True)
     running = {}
     for line in sys.stdin:

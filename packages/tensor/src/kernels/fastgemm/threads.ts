@@ -15,20 +15,27 @@ import { GEMM_SHARED_FMA_WASM_BASE64, GEMM_SHARED_WASM_BASE64 } from "./gemm-byt
 /** The arguments of the kernel's `gemm` export, in order. */
 export type GemmArgs = [m: number, n: number, k: number, a: number, aRowBytes: number, aColBytes: number, aPanelBytes: number, b: number, bRowBytes: number, bStripBytes: number, c: number, bias: number, flags: number];
 
-/** One helper's control block (Int32 slots in a SharedArrayBuffer). */
+/** One helper's control block (Int32 slots in a SharedArrayBuffer of its own). */
 const STATE = 0;
-const BUILD = 1;
-const ARGS = 2;
-const READY = 15;
-const SLOTS = 16;
-/** STATE values. */
+const AWAKE = 1;
+const READY = 2;
+const CONTROL_SLOTS = 3;
+/** STATE values: nothing to do; a product posted; a helper working on it; done; failed. */
 const IDLE = 0;
 const POSTED = 1;
-const DONE = 2;
-const FAILED = 3;
+const RUNNING = 2;
+const DONE = 3;
+const FAILED = 4;
 /** READY bits: the helper instantiated the SIMD build, the FMA build. */
 const HAS_SIMD = 1;
 const HAS_FMA = 2;
+/** The product being split (Int32 slots of one SharedArrayBuffer all helpers see): gemm's arguments, the build, rows per chunk, chunks, and the next chunk to take. */
+const ARGS = 0;
+const BUILD = 13;
+const CHUNK_ROWS = 14;
+const CHUNKS = 15;
+const NEXT = 16;
+const WORK_SLOTS = 17;
 
 interface WorkerLike {
   unref(): void;
@@ -97,13 +104,26 @@ export function kernelMemory(): WebAssembly.Memory | null {
 const sharedBytes = (base64: string): Uint8Array => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
 /**
+ * How long a helper keeps checking for work after its last block before it sleeps. A
+ * sleeping helper takes 50–150 µs to wake on a busy machine, as long as a mid-sized
+ * product takes whole; one that spins picks a product up in well under a microsecond. So,
+ * like OpenMP's and OpenBLAS's worker threads (which spin for 0.2 and about 0.1 s), a
+ * helper spins a little while after each product, here only long enough to span the gaps
+ * between the products of a training step, and then sleeps without using the CPU.
+ */
+const SPIN_MS = 3;
+
+/**
  * The helper's program (run as a CommonJS script by worker_threads): instantiate the
- * shared builds over the memory, say which loaded, then wait for blocks until the process
- * ends. A failing block is reported as FAILED rather than left hanging.
+ * shared builds over the memory and say which loaded; then, until the process ends, take
+ * chunks of each posted product until none are left, spinning for SPIN_MS after each
+ * product (and after being woken) before it sleeps. A product the calling thread finished
+ * alone is taken back before the helper starts on it (STATE back to IDLE). A failing
+ * chunk is reported as FAILED rather than left hanging.
  */
 const HELPER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { memory, control, builds } = workerData;
+const { memory, control, work, builds, spinMs } = workerData;
 const kernels = builds.map((bytes) => {
   try {
     if (!WebAssembly.validate(bytes)) return null;
@@ -112,30 +132,61 @@ const kernels = builds.map((bytes) => {
     return null;
   }
 });
+const chunkArgs = ${chunkArgs.toString()};
 Atomics.store(control, ${READY}, (kernels[0] ? ${HAS_SIMD} : 0) | (kernels[1] ? ${HAS_FMA} : 0));
 Atomics.notify(control, ${READY});
+Atomics.store(control, ${AWAKE}, 1);
+let until = performance.now() + spinMs;
 for (;;) {
   const state = Atomics.load(control, ${STATE});
-  if (state !== ${POSTED}) {
-    Atomics.wait(control, ${STATE}, state);
+  if (state === ${POSTED}) {
+    if (Atomics.compareExchange(control, ${STATE}, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
+    let outcome = ${DONE};
+    try {
+      const gemm = kernels[work[${BUILD}]].gemm;
+      const chunks = work[${CHUNKS}];
+      for (let chunk = Atomics.add(work, ${NEXT}, 1); chunk < chunks; chunk = Atomics.add(work, ${NEXT}, 1)) gemm(...chunkArgs(work, chunk, work[${CHUNK_ROWS}]));
+    } catch {
+      outcome = ${FAILED};
+    }
+    Atomics.store(control, ${STATE}, outcome);
+    Atomics.notify(control, ${STATE});
+    until = performance.now() + spinMs;
     continue;
   }
-  try {
-    const a = control.subarray(${ARGS}, ${ARGS + 13});
-    kernels[control[${BUILD}]].gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
-    Atomics.store(control, ${STATE}, ${DONE});
-  } catch {
-    Atomics.store(control, ${STATE}, ${FAILED});
+  if (performance.now() < until) {
+    for (let i = 0; i < 256 && Atomics.load(control, ${STATE}) === state; i++);
+    continue;
   }
-  Atomics.notify(control, ${STATE});
+  Atomics.store(control, ${AWAKE}, 0);
+  if (Atomics.load(control, ${STATE}) === state) Atomics.wait(control, ${STATE}, state);
+  Atomics.store(control, ${AWAKE}, 1);
+  until = performance.now() + spinMs;
 }
 `;
 
+/**
+ * gemm's arguments for chunk `chunk` of the product in `work`: C's rows from
+ * chunk·chunkRows (a whole number of 4-row panels) to the next chunk's first or m. B's
+ * strips go in the outer loop when B is the larger operand of the chunk. Runs on the
+ * helpers too (its source is copied into theirs), so it uses nothing outside itself.
+ */
+function chunkArgs(work: Int32Array, chunk: number, chunkRows: number): GemmArgs {
+  const m = work[0]!;
+  const n = work[1]!;
+  const first = chunk * chunkRows;
+  const rows = Math.min(m - first, chunkRows);
+  const panelBytes = work[6]!;
+  return [rows, n, work[2]!, work[3]! + (first / 4) * panelBytes, work[4]!, work[5]!, panelBytes, work[7]!, work[8]!, work[9]!, work[10]! + first * n * 8, work[11]!, (work[12]! & ~4) | (n > rows ? 4 : 0)];
+}
+
 const helpers: Helper[] = [];
-/** Blocks handed to helpers so far (for tests: proof that a product was split). */
+/** The product being split, shared with every helper. */
+let work: Int32Array | null = null;
+/** Products split across helpers so far (for tests: proof that a product was split). */
 let blocksPosted = 0;
 
-/** Helpers started, helpers ready for `build` (0 SIMD, 1 FMA), and blocks posted to helpers so far. */
+/** Helpers started, helpers ready for `build` (0 SIMD, 1 FMA), and products posted to helpers so far. */
 export function helperStatus(build: 0 | 1): { started: number; ready: number; blocks: number } {
   const need = build === 1 ? HAS_FMA : HAS_SIMD;
   return { started: helpers.length, ready: helpers.filter((h) => (Atomics.load(h.control, READY) & need) !== 0).length, blocks: blocksPosted };
@@ -155,7 +206,7 @@ export function getThreadCount(): number {
 
 /**
  * Sets the threads a matrix product may use. Helpers beyond the count stay parked (a
- * blocked thread costs no CPU) for when it rises again; missing ones start on the next
+ * sleeping thread costs no CPU) for when it rises again; missing ones start on the next
  * product large enough to split.
  */
 export function setThreadCount(count: number): void {
@@ -165,12 +216,13 @@ export function setThreadCount(count: number): void {
 /** Starts helpers up to the thread count; they become usable once they report READY. */
 function startHelpers(memory: WebAssembly.Memory): void {
   if (!threadsModule) return;
+  work ??= new Int32Array(new SharedArrayBuffer(WORK_SLOTS * 4));
   const builds = [sharedBytes(GEMM_SHARED_WASM_BASE64), sharedBytes(GEMM_SHARED_FMA_WASM_BASE64)];
   while (helpers.length < threadCount - 1) {
-    const control = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     let worker: WorkerLike;
     try {
-      worker = new threadsModule.Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, builds } });
+      worker = new threadsModule.Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, work, builds, spinMs: SPIN_MS } });
     } catch {
       threadCount = helpers.length + 1;
       return;
@@ -182,25 +234,47 @@ function startHelpers(memory: WebAssembly.Memory): void {
 }
 
 /**
- * Products with fewer multiply-adds than this run on one thread. Waking a sleeping helper
- * costs tens of microseconds on a quiet machine and much more on a busy one, where the
- * helper waits for a core: measured on a shared 2-core machine, 900×50·50×50 (2.3M) took
- * 1.3× as long split, 128×784·784×256 (26M) 0.7×. Helpers do not spin while idle, which
- * would cut the wake-up but take the core from whoever else needs it.
+ * Products with at least this many multiply-adds are split across helpers whether they
+ * are awake or not: waking one (tens of microseconds on a quiet machine, much more on a
+ * busy one) is small beside such a product.
  */
 export const SPLIT_ABOVE = 1 << 23;
 
 /**
- * The helpers that would take blocks of an m×k·k×n product on `build` (0 SIMD, 1 FMA) now:
- * none when the product is small, one thread is allowed or there is no shared memory,
- * else the ready ones. Starts the helpers the thread count allows when they are missing,
- * so that later products can split.
+ * Products with at least this many multiply-adds (and fewer than SPLIT_ABOVE) are split
+ * only across helpers awake now, spinning after an earlier product, which is what
+ * happens within a training step; asleep ones are woken for the next product instead.
+ * Measured on a 2-core machine: 900×50·50×50 (2.3M) in 147 against 205 µs on one thread.
+ */
+export const SPLIT_AWAKE_ABOVE = 1 << 19;
+
+/**
+ * C's rows per chunk (whole 4-row panels): about eight chunks per thread, so that a
+ * thread slowed by a busy core simply takes fewer, but 32 rows at least, since each chunk
+ * reads all of B again; fewer when C has too few rows for a chunk per thread.
+ */
+function chunkRowsFor(m: number, threads: number): number {
+  const panels = (rows: number): number => Math.ceil(rows / 4) * 4;
+  return Math.max(panels(m / (threads * 8)), Math.min(32, panels(m / threads)));
+}
+
+/**
+ * The helpers that would take chunks of an m×k·k×n product on `build` (0 SIMD, 1 FMA)
+ * now: none when the product is small, has too few rows for two chunks, one thread is
+ * allowed or there is no shared memory; else, for a large product, the ready ones, and
+ * for a mid-sized one, the ready ones awake now (waking the others for next time).
+ * Starts the helpers the thread count allows when they are missing.
  */
 function readyHelpers(m: number, n: number, k: number, build: 0 | 1, memory: WebAssembly.Memory | null): Helper[] {
-  if (threadCount <= 1 || memory === null || m < 8 || m * n * k < SPLIT_ABOVE) return [];
+  const size = m * n * k;
+  if (threadCount <= 1 || memory === null || size < SPLIT_AWAKE_ABOVE || m < 8) return [];
   if (helpers.length < threadCount - 1) startHelpers(memory);
   const need = build === 1 ? HAS_FMA : HAS_SIMD;
-  return helpers.slice(0, threadCount - 1).filter((h) => (Atomics.load(h.control, READY) & need) !== 0);
+  const ready = helpers.slice(0, threadCount - 1).filter((h) => (Atomics.load(h.control, READY) & need) !== 0);
+  if (size >= SPLIT_ABOVE) return ready;
+  const awake = ready.filter((h) => Atomics.load(h.control, AWAKE) === 1);
+  for (const h of ready) if (!awake.includes(h)) Atomics.notify(h.control, STATE);
+  return awake;
 }
 
 /**
@@ -214,48 +288,48 @@ export function splitsAcrossThreads(m: number, n: number, k: number, build: 0 | 
 }
 
 /**
- * Runs `gemm` over C's rows in blocks of whole 4-row panels, one block per ready helper
- * plus one on this thread, and waits for all; or runs it whole on this thread when the
+ * Runs `gemm` over C's rows in chunks of whole 4-row panels, which this thread and the
+ * ready helpers take one at a time until none are left (a thread slowed by a busy core
+ * simply takes fewer), and waits for all; or runs it whole on this thread when the
  * product is small, only one thread is allowed, `memory` (the helpers') is null, or no
- * helper is ready. `build` is 0 for the SIMD build, 1 for FMA. Returns after every block
- * is written.
- * @throws Error when a helper failed on its block.
+ * helper is ready. `build` is 0 for the SIMD build, 1 for FMA. Every element is summed by
+ * one thread in the same order either way. Returns after every chunk is written.
+ * @throws Error when a helper failed on its chunk.
  */
 export function gemmOnThreads(gemm: (...args: GemmArgs) => void, build: 0 | 1, memory: WebAssembly.Memory | null, args: GemmArgs): void {
   const [m, n, k] = args;
   const ready = readyHelpers(m, n, k, build, memory);
-  if (ready.length === 0) {
+  if (ready.length === 0 || work === null) {
     gemm(...args);
     return;
   }
-  const panels = Math.ceil(m / 4);
-  const parts = Math.min(ready.length + 1, panels);
-  const [, , , a, aRowBytes, aColBytes, aPanelBytes, b, bRowBytes, bStripBytes, c, bias, flags] = args;
-  const block = (part: number): GemmArgs => {
-    const first = Math.floor((panels * part) / parts);
-    const end = Math.floor((panels * (part + 1)) / parts);
-    const rows = Math.min(m, end * 4) - first * 4;
-    // B's strips in the outer loop when B is the larger operand of this block.
-    const order = (flags & ~4) | (n > rows ? 4 : 0);
-    return [rows, n, k, a + first * aPanelBytes, aRowBytes, aColBytes, aPanelBytes, b, bRowBytes, bStripBytes, c + first * 4 * n * 8, bias, order];
-  };
-  const posted = ready.slice(0, parts - 1);
-  posted.forEach((helper, i) => {
-    helper.control.set(block(i + 1), ARGS);
-    helper.control[BUILD] = build;
+  const chunkRows = chunkRowsFor(m, ready.length + 1);
+  const chunks = Math.ceil(m / chunkRows);
+  work.set(args, ARGS);
+  work[BUILD] = build;
+  work[CHUNK_ROWS] = chunkRows;
+  work[CHUNKS] = chunks;
+  Atomics.store(work, NEXT, 0);
+  const posted = ready.slice(0, chunks - 1);
+  for (const helper of posted) {
     Atomics.store(helper.control, STATE, POSTED);
     Atomics.notify(helper.control, STATE);
-    blocksPosted++;
-  });
+  }
+  blocksPosted++;
   let failed = false;
   try {
-    gemm(...block(0));
+    for (let chunk = Atomics.add(work, NEXT, 1); chunk < chunks; chunk = Atomics.add(work, NEXT, 1)) gemm(...chunkArgs(work, chunk, chunkRows));
   } finally {
     for (const helper of posted) {
-      while (Atomics.load(helper.control, STATE) === POSTED) Atomics.wait(helper.control, STATE, POSTED, 1000);
+      // Take the product back from a helper that has not started on it; else wait for it,
+      // spinning first, since it is busy on its last chunk and will finish within microseconds.
+      if (Atomics.compareExchange(helper.control, STATE, POSTED, IDLE) === POSTED) continue;
+      const until = performance.now() + 2;
+      while (Atomics.load(helper.control, STATE) === RUNNING && performance.now() < until) for (let i = 0; i < 64 && Atomics.load(helper.control, STATE) === RUNNING; i++);
+      while (Atomics.load(helper.control, STATE) === RUNNING) Atomics.wait(helper.control, STATE, RUNNING, 1000);
       if (Atomics.load(helper.control, STATE) === FAILED) failed = true;
       Atomics.store(helper.control, STATE, IDLE);
     }
   }
-  if (failed) throw new Error("gemm: a helper thread failed on its block of rows");
+  if (failed) throw new Error("gemm: a helper thread failed on its chunk of rows");
 }
