@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Generator, getNumThreads, kernels, setNumThreads } from "@tapegrad/tensor";
 import { setGemmKernel } from "../src/kernels/matmul.js";
-import { SPLIT_ABOVE, helperStatus, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
+import { SPLIT_ABOVE, SPLIT_AWAKE_ABOVE, helperStatus, setHelperSpinMs, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
 
 // Helper threads take blocks of C's rows; every element is still summed by one thread in
 // one order, so a product must equal the one-thread product bit for bit, whatever the
@@ -57,6 +57,56 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
       }
     });
   }
+
+  it("split mid-sized products while a helper is awake, bit for bit, in chunks that need not divide C's rows", async () => {
+    await helpersReady(1);
+    const spin = setHelperSpinMs(60_000);
+    try {
+      // A large product posts to the helper, which then stays awake (spinning) for the rest.
+      withThreads(2, () => kernels.matmul(g.normalArray([128, 784]), g.normalArray([784, 128])));
+      const mid: [number, number, number][] = [
+        [900, 50, 50],
+        [203, 61, 70],
+        [41, 100, 200],
+      ];
+      for (const [m, k, n] of mid) {
+        expect(m * n * k).toBeGreaterThanOrEqual(SPLIT_AWAKE_ABOVE);
+        expect(m * n * k).toBeLessThan(SPLIT_ABOVE);
+        const a = g.normalArray([m, k]);
+        const b = g.normalArray([k, n]);
+        const one = Array.from(withThreads(1, () => kernels.matmul(a, b)).values());
+        // The helper may miss a product while the machine is busy; it takes part in some.
+        const before = helperStatus(1).chunks;
+        for (let i = 0; i < 50 && helperStatus(1).chunks === before; i++) {
+          expect(Array.from(withThreads(2, () => kernels.matmul(a, b)).values())).toEqual(one);
+        }
+        expect(helperStatus(1).chunks).toBeGreaterThan(before);
+      }
+    } finally {
+      setHelperSpinMs(spin);
+    }
+  });
+
+  it("give the same bits when the helper sleeps between products (woken, or finished without it)", async () => {
+    await helpersReady(1);
+    const spin = setHelperSpinMs(0);
+    try {
+      for (const [m, k, n] of [
+        [128, 784, 256],
+        [257, 640, 65],
+      ] as const) {
+        const a = g.normalArray([m, k]);
+        const b = g.normalArray([k, n]);
+        const one = withThreads(1, () => kernels.matmul(a, b));
+        for (let i = 0; i < 5; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          expect(Array.from(withThreads(2, () => kernels.matmul(a, b)).values())).toEqual(Array.from(one.values()));
+        }
+      }
+    } finally {
+      setHelperSpinMs(spin);
+    }
+  });
 
   it("leave small products on the calling thread", async () => {
     await helpersReady(1);

@@ -35,7 +35,11 @@ const BUILD = 13;
 const CHUNK_ROWS = 14;
 const CHUNKS = 15;
 const NEXT = 16;
-const WORK_SLOTS = 17;
+/** Milliseconds a helper spins after a product before it sleeps (SPIN_MS unless a test changed it). */
+const SPIN = 17;
+/** Chunks helpers have taken so far (for tests: proof that a helper did part of a product). */
+const TAKEN = 18;
+const WORK_SLOTS = 19;
 
 interface WorkerLike {
   unref(): void;
@@ -112,6 +116,18 @@ const sharedBytes = (base64: string): Uint8Array => Uint8Array.from(atob(base64)
  * between the products of a training step, and then sleeps without using the CPU.
  */
 const SPIN_MS = 3;
+let spinMs = SPIN_MS;
+
+/**
+ * @internal For tests: helpers spin `ms` milliseconds after each product from now on (so a
+ * test can count on one being awake); returns the previous setting.
+ */
+export function setHelperSpinMs(ms: number): number {
+  const previous = spinMs;
+  spinMs = ms;
+  if (work !== null) Atomics.store(work, SPIN, ms);
+  return previous;
+}
 
 /**
  * The helper's program (run as a CommonJS script by worker_threads): instantiate the
@@ -123,7 +139,7 @@ const SPIN_MS = 3;
  */
 const HELPER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { memory, control, work, builds, spinMs } = workerData;
+const { memory, control, work, builds } = workerData;
 const kernels = builds.map((bytes) => {
   try {
     if (!WebAssembly.validate(bytes)) return null;
@@ -136,7 +152,7 @@ const chunkArgs = ${chunkArgs.toString()};
 Atomics.store(control, ${READY}, (kernels[0] ? ${HAS_SIMD} : 0) | (kernels[1] ? ${HAS_FMA} : 0));
 Atomics.notify(control, ${READY});
 Atomics.store(control, ${AWAKE}, 1);
-let until = performance.now() + spinMs;
+let until = performance.now() + work[${SPIN}];
 for (;;) {
   const state = Atomics.load(control, ${STATE});
   if (state === ${POSTED}) {
@@ -145,13 +161,16 @@ for (;;) {
     try {
       const gemm = kernels[work[${BUILD}]].gemm;
       const chunks = work[${CHUNKS}];
-      for (let chunk = Atomics.add(work, ${NEXT}, 1); chunk < chunks; chunk = Atomics.add(work, ${NEXT}, 1)) gemm(...chunkArgs(work, chunk, work[${CHUNK_ROWS}]));
+      for (let chunk = Atomics.add(work, ${NEXT}, 1); chunk < chunks; chunk = Atomics.add(work, ${NEXT}, 1)) {
+        gemm(...chunkArgs(work, chunk, work[${CHUNK_ROWS}]));
+        Atomics.add(work, ${TAKEN}, 1);
+      }
     } catch {
       outcome = ${FAILED};
     }
     Atomics.store(control, ${STATE}, outcome);
     Atomics.notify(control, ${STATE});
-    until = performance.now() + spinMs;
+    until = performance.now() + work[${SPIN}];
     continue;
   }
   if (performance.now() < until) {
@@ -161,7 +180,7 @@ for (;;) {
   Atomics.store(control, ${AWAKE}, 0);
   if (Atomics.load(control, ${STATE}) === state) Atomics.wait(control, ${STATE}, state);
   Atomics.store(control, ${AWAKE}, 1);
-  until = performance.now() + spinMs;
+  until = performance.now() + work[${SPIN}];
 }
 `;
 
@@ -186,10 +205,10 @@ let work: Int32Array | null = null;
 /** Products split across helpers so far (for tests: proof that a product was split). */
 let blocksPosted = 0;
 
-/** Helpers started, helpers ready for `build` (0 SIMD, 1 FMA), and products posted to helpers so far. */
-export function helperStatus(build: 0 | 1): { started: number; ready: number; blocks: number } {
+/** Helpers started, helpers ready for `build` (0 SIMD, 1 FMA), products posted to helpers so far, and chunks of them the helpers computed. */
+export function helperStatus(build: 0 | 1): { started: number; ready: number; blocks: number; chunks: number } {
   const need = build === 1 ? HAS_FMA : HAS_SIMD;
-  return { started: helpers.length, ready: helpers.filter((h) => (Atomics.load(h.control, READY) & need) !== 0).length, blocks: blocksPosted };
+  return { started: helpers.length, ready: helpers.filter((h) => (Atomics.load(h.control, READY) & need) !== 0).length, blocks: blocksPosted, chunks: work === null ? 0 : Atomics.load(work, TAKEN) };
 }
 
 /** Starts the helpers the thread count allows now, rather than at the first large product (tests, benchmarks). */
@@ -216,13 +235,16 @@ export function setThreadCount(count: number): void {
 /** Starts helpers up to the thread count; they become usable once they report READY. */
 function startHelpers(memory: WebAssembly.Memory): void {
   if (!threadsModule) return;
-  work ??= new Int32Array(new SharedArrayBuffer(WORK_SLOTS * 4));
+  if (work === null) {
+    work = new Int32Array(new SharedArrayBuffer(WORK_SLOTS * 4));
+    work[SPIN] = spinMs;
+  }
   const builds = [sharedBytes(GEMM_SHARED_WASM_BASE64), sharedBytes(GEMM_SHARED_FMA_WASM_BASE64)];
   while (helpers.length < threadCount - 1) {
     const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
     let worker: WorkerLike;
     try {
-      worker = new threadsModule.Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, work, builds, spinMs: SPIN_MS } });
+      worker = new threadsModule.Worker(HELPER_SOURCE, { eval: true, workerData: { memory, control, work, builds } });
     } catch {
       threadCount = helpers.length + 1;
       return;
