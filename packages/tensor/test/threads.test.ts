@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Generator, getNumThreads, kernels, setNumThreads } from "@tapegrad/tensor";
 import { setGemmKernel } from "../src/kernels/matmul.js";
-import { SPLIT_ABOVE, SPLIT_AWAKE_ABOVE, helperStatus, setHelperSpinMs, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
+import { SPLIT_ABOVE, SPLIT_AWAKE_ABOVE, helperStatus, setHelperAwakeMs, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
 
 // Helper threads take blocks of C's rows; every element is still summed by one thread in
 // one order, so a product must equal the one-thread product bit for bit, whatever the
@@ -60,7 +60,7 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
 
   it("split mid-sized products while a helper is awake, bit for bit, in chunks that need not divide C's rows", async () => {
     await helpersReady(1);
-    const spin = setHelperSpinMs(60_000);
+    const spin = setHelperAwakeMs(60_000);
     try {
       // A large product posts to the helper, which then stays awake (spinning) for the rest.
       withThreads(2, () => kernels.matmul(g.normalArray([128, 784]), g.normalArray([784, 128])));
@@ -83,13 +83,13 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
         expect(helperStatus(1).chunks).toBeGreaterThan(before);
       }
     } finally {
-      setHelperSpinMs(spin);
+      setHelperAwakeMs(spin);
     }
   });
 
   it("give the same bits when the helper sleeps between products (woken, or finished without it)", async () => {
     await helpersReady(1);
-    const spin = setHelperSpinMs(0);
+    const spin = setHelperAwakeMs(0);
     try {
       for (const [m, k, n] of [
         [128, 784, 256],
@@ -104,7 +104,7 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
         }
       }
     } finally {
-      setHelperSpinMs(spin);
+      setHelperAwakeMs(spin);
     }
   });
 

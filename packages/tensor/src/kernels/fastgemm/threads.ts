@@ -35,7 +35,7 @@ const BUILD = 13;
 const CHUNK_ROWS = 14;
 const CHUNKS = 15;
 const NEXT = 16;
-/** Milliseconds a helper spins after a product before it sleeps (SPIN_MS unless a test changed it). */
+/** Microseconds a helper stays awake after a product before it sleeps (AWAKE_MS unless a test changed it). */
 const SPIN = 17;
 /** Chunks helpers have taken so far (for tests: proof that a helper did part of a product). */
 const TAKEN = 18;
@@ -108,34 +108,42 @@ export function kernelMemory(): WebAssembly.Memory | null {
 const sharedBytes = (base64: string): Uint8Array => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
 /**
- * How long a helper keeps checking for work after its last block before it sleeps. A
- * sleeping helper takes 50–150 µs to wake on a busy machine, as long as a mid-sized
- * product takes whole; one that spins picks a product up in well under a microsecond. So,
- * like OpenMP's and OpenBLAS's worker threads (which spin for 0.2 and about 0.1 s), a
- * helper spins a little while after each product, here only long enough to span the gaps
- * between the products of a training step, and then sleeps without using the CPU.
+ * How long a helper stays awake after its last product before it sleeps for good. A
+ * sleeping helper takes 50–150 µs to wake on this kind of machine, as long as a mid-sized
+ * product takes whole; an awake one picks a product up within microseconds. So, like
+ * OpenMP's and OpenBLAS's worker threads, a helper stays awake a little while after each
+ * product: long enough to span the gaps between the products of a training step.
  */
-const SPIN_MS = 3;
-let spinMs = SPIN_MS;
+const AWAKE_MS = 3;
+/**
+ * Of that, how long it spins hot (checking without pause) before it only polls, waking
+ * every POLL_MS. A thread that spins the whole time takes a core from V8's own threads
+ * (concurrent GC, compilation): allocation-heavy code ran 10–35% slower beside one, and
+ * the names GPT's step went from 32 to 35–41 ms. Polling leaves that core to them.
+ */
+const HOT_MS = 0.1;
+const POLL_MS = 0.05;
+let awakeMs = AWAKE_MS;
 
 /**
- * @internal For tests: helpers spin `ms` milliseconds after each product from now on (so a
- * test can count on one being awake); returns the previous setting.
+ * @internal For tests: helpers stay awake `ms` milliseconds after each product from now
+ * on (so a test can count on one being awake); returns the previous setting.
  */
-export function setHelperSpinMs(ms: number): number {
-  const previous = spinMs;
-  spinMs = ms;
-  if (work !== null) Atomics.store(work, SPIN, ms);
+export function setHelperAwakeMs(ms: number): number {
+  const previous = awakeMs;
+  awakeMs = ms;
+  if (work !== null) Atomics.store(work, SPIN, Math.round(ms * 1000));
   return previous;
 }
 
 /**
  * The helper's program (run as a CommonJS script by worker_threads): instantiate the
  * shared builds over the memory and say which loaded; then, until the process ends, take
- * chunks of each posted product until none are left, spinning for SPIN_MS after each
- * product (and after being woken) before it sleeps. A product the calling thread finished
- * alone is taken back before the helper starts on it (STATE back to IDLE). A failing
- * chunk is reported as FAILED rather than left hanging.
+ * chunks of each posted product until none are left, and after each product (or being
+ * woken) stay awake for AWAKE_MS, spinning for HOT_MS of it and polling after that, before
+ * it sleeps. A product the calling thread finished alone is taken back before the helper
+ * starts on it (STATE back to IDLE). A failing chunk is reported as FAILED rather than
+ * left hanging.
  */
 const HELPER_SOURCE = `
 const { workerData } = require("node:worker_threads");
@@ -152,7 +160,8 @@ const chunkArgs = ${chunkArgs.toString()};
 Atomics.store(control, ${READY}, (kernels[0] ? ${HAS_SIMD} : 0) | (kernels[1] ? ${HAS_FMA} : 0));
 Atomics.notify(control, ${READY});
 Atomics.store(control, ${AWAKE}, 1);
-let until = performance.now() + work[${SPIN}];
+let until = performance.now() + work[${SPIN}] / 1000;
+let hot = performance.now() + ${HOT_MS};
 for (;;) {
   const state = Atomics.load(control, ${STATE});
   if (state === ${POSTED}) {
@@ -170,17 +179,24 @@ for (;;) {
     }
     Atomics.store(control, ${STATE}, outcome);
     Atomics.notify(control, ${STATE});
-    until = performance.now() + work[${SPIN}];
+    until = performance.now() + work[${SPIN}] / 1000;
+    hot = performance.now() + ${HOT_MS};
     continue;
   }
-  if (performance.now() < until) {
+  const now = performance.now();
+  if (now < hot) {
     for (let i = 0; i < 256 && Atomics.load(control, ${STATE}) === state; i++);
+    continue;
+  }
+  if (now < until) {
+    Atomics.wait(control, ${STATE}, state, ${POLL_MS});
     continue;
   }
   Atomics.store(control, ${AWAKE}, 0);
   if (Atomics.load(control, ${STATE}) === state) Atomics.wait(control, ${STATE}, state);
   Atomics.store(control, ${AWAKE}, 1);
-  until = performance.now() + work[${SPIN}];
+  until = performance.now() + work[${SPIN}] / 1000;
+  hot = performance.now() + ${HOT_MS};
 }
 `;
 
@@ -237,7 +253,7 @@ function startHelpers(memory: WebAssembly.Memory): void {
   if (!threadsModule) return;
   if (work === null) {
     work = new Int32Array(new SharedArrayBuffer(WORK_SLOTS * 4));
-    work[SPIN] = spinMs;
+    work[SPIN] = Math.round(awakeMs * 1000);
   }
   const builds = [sharedBytes(GEMM_SHARED_WASM_BASE64), sharedBytes(GEMM_SHARED_FMA_WASM_BASE64)];
   while (helpers.length < threadCount - 1) {
@@ -282,14 +298,14 @@ function chunkRowsFor(m: number, threads: number): number {
 
 /**
  * The helpers that would take chunks of an m×k·k×n product on `build` (0 SIMD, 1 FMA)
- * now: none when the product is small, has too few rows for two chunks, one thread is
- * allowed or there is no shared memory; else, for a large product, the ready ones, and
- * for a mid-sized one, the ready ones awake now (waking the others for next time).
+ * now: none when the product is small, one thread is allowed or there is no shared
+ * memory; else, for a large product, the ready ones, and for a mid-sized one (when
+ * `midSized` allows), the ready ones awake now (waking the others for next time).
  * Starts the helpers the thread count allows when they are missing.
  */
-function readyHelpers(m: number, n: number, k: number, build: 0 | 1, memory: WebAssembly.Memory | null): Helper[] {
+function readyHelpers(m: number, n: number, k: number, build: 0 | 1, memory: WebAssembly.Memory | null, midSized: boolean): Helper[] {
   const size = m * n * k;
-  if (threadCount <= 1 || memory === null || size < SPLIT_AWAKE_ABOVE || m < 8) return [];
+  if (threadCount <= 1 || memory === null || size < (midSized ? SPLIT_AWAKE_ABOVE : SPLIT_ABOVE) || m < 8) return [];
   if (helpers.length < threadCount - 1) startHelpers(memory);
   const need = build === 1 ? HAS_FMA : HAS_SIMD;
   const ready = helpers.slice(0, threadCount - 1).filter((h) => (Atomics.load(h.control, READY) & need) !== 0);
@@ -301,26 +317,30 @@ function readyHelpers(m: number, n: number, k: number, build: 0 | 1, memory: Web
 
 /**
  * Whether an m×k·k×n product on `build` (0 SIMD, 1 FMA) will be split across helper
- * threads now. Callers put such a product in the shared memory (the only one helpers
- * see) and every other in an unshared one, where copies in and out run about twice as
- * fast (V8 copies to and from shared memory with relaxed atomics).
+ * threads now; mid-sized products count only when `midSized`. Callers put such a product
+ * in the shared memory (the only one helpers see) and every other in an unshared one,
+ * where copies in and out run about twice as fast (V8 copies to and from shared memory
+ * with relaxed atomics). Convolutions leave mid-sized products out: they write their
+ * unfolded images into the memory themselves, which costs more on a shared one than the
+ * split gains (the digits convnet's step took 11.6 against 9.8 ms).
  */
-export function splitsAcrossThreads(m: number, n: number, k: number, build: 0 | 1): boolean {
-  return readyHelpers(m, n, k, build, kernelMemory()).length > 0;
+export function splitsAcrossThreads(m: number, n: number, k: number, build: 0 | 1, midSized = true): boolean {
+  return readyHelpers(m, n, k, build, kernelMemory(), midSized).length > 0;
 }
 
 /**
  * Runs `gemm` over C's rows in chunks of whole 4-row panels, which this thread and the
  * ready helpers take one at a time until none are left (a thread slowed by a busy core
  * simply takes fewer), and waits for all; or runs it whole on this thread when the
- * product is small, only one thread is allowed, `memory` (the helpers') is null, or no
- * helper is ready. `build` is 0 for the SIMD build, 1 for FMA. Every element is summed by
- * one thread in the same order either way. Returns after every chunk is written.
+ * product is small (or mid-sized and not `midSized`), only one thread is allowed,
+ * `memory` (the helpers') is null, or no helper is ready. `build` is 0 for the SIMD build,
+ * 1 for FMA. Every element is summed by one thread in the same order either way. Returns
+ * after every chunk is written.
  * @throws Error when a helper failed on its chunk.
  */
-export function gemmOnThreads(gemm: (...args: GemmArgs) => void, build: 0 | 1, memory: WebAssembly.Memory | null, args: GemmArgs): void {
+export function gemmOnThreads(gemm: (...args: GemmArgs) => void, build: 0 | 1, memory: WebAssembly.Memory | null, args: GemmArgs, midSized = true): void {
   const [m, n, k] = args;
-  const ready = readyHelpers(m, n, k, build, memory);
+  const ready = readyHelpers(m, n, k, build, memory, midSized);
   if (ready.length === 0 || work === null) {
     gemm(...args);
     return;

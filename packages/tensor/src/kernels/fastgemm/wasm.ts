@@ -184,9 +184,10 @@ function planPack(regions: Regions, m: number, k: number, n: number, a: StridedM
 /**
  * C[m×n] = A·B (+ bias, then ReLU) with every operand staged in the kernel's memory
  * already (`a` and `b` as `stage` returned them, C and the bias as offsets): packs the
- * operands planPack placed, then runs the kernel.
+ * operands planPack placed, then runs the kernel (splitting it across helper threads as
+ * gemmOnThreads decides; mid-sized products only when `midSized`).
  */
-function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: { a: number; b: number }, cAt: number, biasAt: number, flags: number): void {
+function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, packAt: { a: number; b: number }, cAt: number, biasAt: number, flags: number, midSized = true): void {
   let [aAt, aRowBytes, aColBytes, aPanelBytes] = [a.offset, a.rowStride * 8, a.colStride * 8, a.rowStride * 32];
   if (packAt.a >= 0) {
     kernel.pack(a.offset * 8, a.rowStride * 8, a.colStride * 8, m, k, packAt.a * 8);
@@ -201,7 +202,7 @@ function run(kernel: GemmExports, build: WasmGemmBuild, m: number, n: number, k:
   // B in the outer loop when it is the larger operand: each of its strips then stays in
   // L1 while A streams past from L2.
   const bOuter = n > m ? 4 : 0;
-  gemmOnThreads(kernel.gemm, build === "fma" ? 1 : 0, threadMemory.get(kernel) ?? null, [m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter]);
+  gemmOnThreads(kernel.gemm, build === "fma" ? 1 : 0, threadMemory.get(kernel) ?? null, [m, n, k, aAt * 8, aRowBytes, aColBytes, aPanelBytes, bAt * 8, bRowBytes, bStripBytes, cAt * 8, biasAt * 8, flags | bOuter], midSized);
 }
 
 /**
@@ -297,7 +298,7 @@ export interface KernelWorkspace {
  * reserved nothing) when that build is unavailable.
  */
 export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], products: readonly WorkspaceProduct[]): KernelWorkspace | null {
-  const chosen = instanceFor(build, products.some(({ m, n, k }) => splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0)));
+  const chosen = instanceFor(build, products.some(({ m, n, k }) => splitsAcrossThreads(m, n, k, build === "fma" ? 1 : 0, false)));
   if (!chosen) return null;
   const plan = new Regions();
   const regions = sizes.map((size) => plan.take(size));
@@ -327,7 +328,7 @@ export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], 
     if (packsB(m, k, n, b)) pack.b = ((n + 3) & ~3) * k <= packedB ? packBAt : Number.NaN;
     if (Number.isNaN(pack.a) || Number.isNaN(pack.b)) throw new Error(`kernelWorkspace: a ${m}×${k}·${k}×${n} product packs more than its declared products reserved room for`);
     if (m === 0 || n === 0) return;
-    run(kernel, build, m, n, k, { data: IN_KERNEL_MEMORY, ...a }, { data: IN_KERNEL_MEMORY, ...b }, pack, cAt, 0, 0);
+    run(kernel, build, m, n, k, { data: IN_KERNEL_MEMORY, ...a }, { data: IN_KERNEL_MEMORY, ...b }, pack, cAt, 0, 0, false);
   };
   const copy = (to: number, from: number, count: number): void => {
     current();
