@@ -61,6 +61,28 @@ describe("compiled loops equal the callback loops bit for bit", () => {
     );
   });
 
+  // Long rows of a broadcast or strided layout run through the contiguous loop a row at a
+  // time (from 64 elements); rows on both sides of that length, with offsets.
+  it.each([63, 64, 130])("on rows of %i elements in strided and broadcast layouts", (row) => {
+    const values = (count: number, seed: number) => Float64Array.from({ length: count }, (_, i) => (i % 7 === 0 ? special[(i + seed) % special.length]! : Math.sin(i * 12.9898 + seed) * 43.758));
+    // [3, row] views of [3, row + 5] buffers: each row contiguous, rows apart.
+    const rows = (seed: number) => new NDArray(values(3 * (row + 5), seed), [3, row + 5]).narrow(1, 2, row);
+    for (const name of binary) {
+      const kernel = kernels[name] as (a: NDArray, b: NDArray, out?: NDArray) => NDArray;
+      const x = rows(1);
+      for (const y of [rows(2), new NDArray(values(row + 1, 3), [row + 1]).narrow(0, 1, row)]) {
+        const [a, b] = bothWays(() => kernel(x, y));
+        expect(a, name).toEqual(b);
+        const [c] = bothWays(() => kernel(x, y, NDArray.zeros([3, row])));
+        expect(c, name).toEqual(a);
+      }
+    }
+    for (const name of unary) {
+      const [a, b] = bothWays(() => (kernels[name] as (x: NDArray) => NDArray)(rows(4)));
+      expect(a, name).toEqual(b);
+    }
+  });
+
   it("refuses an output that does not fit or overlaps the second operand", () => {
     const a = NDArray.from([1, 2, 3]);
     const b = NDArray.from([4, 5, 6]);

@@ -23,9 +23,18 @@ export type BinaryLoop = (out: Float64Array, a: StridedView, b: StridedView, sha
 // loops with ten copies of it, most of which would stay calls (measured for exp on 2¹⁸
 // values: 13.0 ns per element unrolled, 8.8 in one loop).
 const scalars = { expScalar, tanhScalar };
+
+/**
+ * Rows of at least this many contiguous elements (each operand's, in a broadcast or
+ * strided layout: a bias added to every row, a slice of columns) run through
+ * `contiguous` one row at a time rather than in the general loop, where V8 keeps every
+ * element's bounds checks and index updates (x[1000, 1000] + b[1000]: 2.9 against 1.7 ms
+ * for two contiguous operands). Below it, a subarray per row costs more than it saves.
+ */
+const ROW_CALL_FROM = 64;
 const callsScalar = new RegExp(`\\b(?:${Object.keys(scalars).join("|")})\\(`);
 const helpers = { advance, coalesce, ...scalars };
-const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers;`;
+const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers; const ROW_CALL_FROM = ${ROW_CALL_FROM};`;
 
 // The contiguous case gets its own small function, unrolled by 4: in one big function
 // with several loops V8 kept each iteration's bounds checks and index updates, and a plain
@@ -87,7 +96,12 @@ return function unaryLoop(out, x) {
   let p = x.offset;
   let o = 0;
   for (let outer = n / inner; outer > 0; outer--) {
-    for (let j = 0, q = p; j < inner; j++, q += step) { const v = src[q]; out[o++] = ${expression}; }
+    if (step === 1 && inner >= ROW_CALL_FROM) {
+      contiguous(out.subarray(o, o + inner), src, p, inner);
+      o += inner;
+    } else {
+      for (let j = 0, q = p; j < inner; j++, q += step) { const v = src[q]; out[o++] = ${expression}; }
+    }
     p = advance(index, shape, st, p, dims - 2);
   }
 };`;
@@ -128,7 +142,12 @@ return function binaryLoop(out, a, b, fullShape, fullA, fullB) {
       const x = ad[p];
       for (let j = 0; j < inner; j++) { const y = bd[q + j]; out[o++] = ${expression}; }
     } else if (ia === 1 && ib === 1) {
-      for (let j = 0; j < inner; j++) { const x = ad[p + j], y = bd[q + j]; out[o++] = ${expression}; }
+      if (inner >= ROW_CALL_FROM) {
+        contiguous(out.subarray(o, o + inner), ad, bd, p, q, inner);
+        o += inner;
+      } else {
+        for (let j = 0; j < inner; j++) { const x = ad[p + j], y = bd[q + j]; out[o++] = ${expression}; }
+      }
     } else {
       for (let j = 0, pa = p, pb = q; j < inner; j++, pa += ia, pb += ib) { const x = ad[pa], y = bd[pb]; out[o++] = ${expression}; }
     }
