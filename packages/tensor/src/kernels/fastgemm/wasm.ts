@@ -11,6 +11,7 @@ interface GemmExports {
   relu(src: number, dst: number, count: number): void;
   columnSums(src: number, rows: number, cols: number, dst: number): void;
   copy(dst: number, src: number, bytes: number): void;
+  maxPool(src: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, oh: number, ow: number, dst: number, at: number): void;
 }
 
 /** The two builds of gemm.wat: with fused multiply-adds (relaxed SIMD) and without (SIMD). */
@@ -419,6 +420,31 @@ export function reluWasm(x: Float64Array, xOffset: number, out: Float64Array, ou
   memory.set(x.subarray(xOffset, xOffset + count), xAt);
   kernel.relu(xAt * 8, xAt * 8, count + (count & 1));
   out.set(memory.subarray(xAt, xAt + count), outOffset);
+  return true;
+}
+
+/**
+ * Max-pooling of `planes` contiguous h×w images of `x` from `xOffset` (no padding or
+ * dilation, every window inside the image, ow ≥ 2) through the kernel's memory: the
+ * maxima into `values` and their positions y·w + x into `indices` (each oh×ow per plane,
+ * contiguous), exactly as kernels.maxPool2d's loop finds them. Returns false (having done
+ * nothing) without WebAssembly SIMD.
+ */
+export function maxPoolWasm(x: Float64Array, xOffset: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number, oh: number, ow: number, values: Float64Array, indices: Float64Array): boolean {
+  const chosen = anyBuild();
+  if (!chosen) return false;
+  const regions = new Regions();
+  const count = planes * h * w;
+  const outCount = planes * oh * ow;
+  const xAt = regions.take(count);
+  const valuesAt = regions.take(outCount);
+  const indicesAt = regions.take(outCount);
+  const kernel = fitting(chosen, regions.total);
+  const memory = heap(kernel, regions.total);
+  memory.set(x.subarray(xOffset, xOffset + count), xAt);
+  kernel.maxPool(xAt * 8, planes, h, w, kh, kw, sh, sw, oh, ow, valuesAt * 8, indicesAt * 8);
+  values.set(memory.subarray(valuesAt, valuesAt + outCount));
+  indices.set(memory.subarray(indicesAt, indicesAt + outCount));
   return true;
 }
 
