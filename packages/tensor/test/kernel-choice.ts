@@ -1,4 +1,4 @@
-import { wasmGemmAvailable } from "@tapegrad/tensor";
+import { kernels, wasmGemmAvailable } from "@tapegrad/tensor";
 import { setGemmKernel, type GemmKernel } from "../src/kernels/matmul.js";
 
 /** The GEMM kernels this engine can run, fastest first. */
@@ -19,4 +19,14 @@ export function firstDifference(actual: ArrayLike<number>, expected: ArrayLike<n
   if (actual.length !== expected.length) return Math.min(actual.length, expected.length);
   for (let i = 0; i < actual.length; i++) if (!Object.is(actual[i], expected[i])) return i;
   return -1;
+}
+
+/** Runs `fn` with compiled loops off, so elementwise ops and pooling run their reference loops instead of a fast path. */
+export function onReferenceLoops<T>(fn: () => T): T {
+  const previous = kernels.setCompiledLoops(false);
+  try {
+    return fn();
+  } finally {
+    kernels.setCompiledLoops(previous);
+  }
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Generator, NDArray, kernels } from "@tapegrad/tensor";
+import { onReferenceLoops } from "./kernel-choice.js";
 
 // ReLU and its backward take a WebAssembly SIMD path on large contiguous arrays; with
 // compiled loops off they run the scalar functions, the reference here.
@@ -14,14 +15,7 @@ function values(g: Generator, size: number, offset: number, seed: number): NDArr
   return base.narrow(0, offset, size);
 }
 
-function reference<T>(fn: () => T): T {
-  const previous = kernels.setCompiledLoops(false);
-  try {
-    return fn();
-  } finally {
-    kernels.setCompiledLoops(previous);
-  }
-}
+const reference = onReferenceLoops;
 
 const bits = (x: NDArray) => Array.from(x.values(), (v) => (Object.is(v, -0) ? "-0" : v));
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Generator, NDArray, kernels } from "@tapegrad/tensor";
+import { onReferenceLoops } from "./kernel-choice.js";
 
 // Max-pooling without padding or dilation takes a WebAssembly SIMD pass over contiguous
 // planes; with compiled loops off it runs the loop, the reference here. Ties, NaN and
@@ -8,14 +9,7 @@ import { Generator, NDArray, kernels } from "@tapegrad/tensor";
 
 const specials = [Number.NaN, -0, 0, Infinity, -Infinity, 1, 1];
 
-function reference<T>(fn: () => T): T {
-  const previous = kernels.setCompiledLoops(false);
-  try {
-    return fn();
-  } finally {
-    kernels.setCompiledLoops(previous);
-  }
-}
+const reference = onReferenceLoops;
 
 const bits = (x: NDArray) => Array.from(x.values(), (v) => (Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v));
 

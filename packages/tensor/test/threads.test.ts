@@ -13,6 +13,16 @@ async function helpersReady(build: 0 | 1): Promise<void> {
   expect(helperStatus(build).ready).toBeGreaterThan(0);
 }
 
+/** Runs `fn` with helpers staying awake `ms` after each product (0: asleep at once), then restores the setting. */
+async function withHelpersAwakeFor(ms: number, fn: () => Promise<void>): Promise<void> {
+  const previous = setHelperAwakeMs(ms);
+  try {
+    await fn();
+  } finally {
+    setHelperAwakeMs(previous);
+  }
+}
+
 function withThreads<T>(count: number, fn: () => T): T {
   const previous = getNumThreads();
   setNumThreads(count);
@@ -60,8 +70,7 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
 
   it("split mid-sized products while a helper is awake, bit for bit, in chunks that need not divide C's rows", async () => {
     await helpersReady(1);
-    const spin = setHelperAwakeMs(60_000);
-    try {
+    await withHelpersAwakeFor(60_000, async () => {
       // A large product posts to the helper, which then stays awake (spinning) for the rest.
       withThreads(2, () => kernels.matmul(g.normalArray([128, 784]), g.normalArray([784, 128])));
       const mid: [number, number, number][] = [
@@ -82,15 +91,12 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
         }
         expect(helperStatus(1).chunks).toBeGreaterThan(before);
       }
-    } finally {
-      setHelperAwakeMs(spin);
-    }
+    });
   });
 
   it("give the same bits when the helper sleeps between products (woken, or finished without it)", async () => {
     await helpersReady(1);
-    const spin = setHelperAwakeMs(0);
-    try {
+    await withHelpersAwakeFor(0, async () => {
       for (const [m, k, n] of [
         [128, 784, 256],
         [257, 640, 65],
@@ -103,9 +109,7 @@ describe.runIf(threadsSupported())("matrix products on helper threads", () => {
           expect(Array.from(withThreads(2, () => kernels.matmul(a, b)).values())).toEqual(Array.from(one.values()));
         }
       }
-    } finally {
-      setHelperAwakeMs(spin);
-    }
+    });
   });
 
   it("leave small products on the calling thread", async () => {
