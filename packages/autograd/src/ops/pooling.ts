@@ -1,5 +1,7 @@
 import { NDArray, kernels } from "@tapegrad/tensor";
 import { defineOp, type Op } from "../op.js";
+import { isGradEnabled } from "../modes.js";
+import { Tensor } from "../tensor.js";
 import type { SlidingWindow } from "./conv.js";
 import { scatterAdd } from "./indexing.js";
 import { constant } from "./operand.js";
@@ -29,6 +31,9 @@ export const maxPool2dOp: Op<SlidingWindow> = defineOp<SlidingWindow>({
   },
   vjp: (g, { kept, inputShapes: [shape] }) => {
     const [n, c, h, w] = shape as [number, number, number, number];
+    // Unrecorded (no createGraph), one kernel pass over positions maxPool2d made; recorded,
+    // scatterAdd, whose own VJP gives the second derivative. The same sums in the same order.
+    if (!isGradEnabled()) return [new Tensor(kernels.maxPool2dBackward(g.array, kept as NDArray, [h, w]))];
     const positions = g.shape[2]! * g.shape[3]!;
     const index = constant((kept as NDArray).reshape([n, c, positions]));
     const zeros = constant(kernels.scalar(0).expand([n, c, h * w]));

@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from "../errors.js";
+import { DataError, ShapeError, formatShape } from "../errors.js";
 import { NDArray } from "../ndarray.js";
 import type { SlidingWindow } from "./conv.js";
 import { compiledLoopsEnabled } from "./compile.js";
@@ -106,6 +106,39 @@ export function maxPool2d(x: NDArray, window: SlidingWindow): MaxPoolResult {
     }
   }
   return { values, indices };
+}
+
+/**
+ * Max-pooling's backward, `[N, C, oH, oW] → [N, C, H, W]` for an `inputSize` of H×W,
+ * each gradient added at the position its window's maximum came from (`indices`, as maxPool2d
+ * returned them), into zeros, window after window in row-major order, which is the order
+ * (and so the sums, where windows overlap) of scatterAdd over the same positions.
+ * @throws ShapeError unless g and indices are 4-D of the same shape; DataError for a
+ * position that is not an integer inside its H×W plane.
+ */
+export function maxPool2dBackward(g: NDArray, indices: NDArray, inputSize: readonly [number, number]): NDArray {
+  const [batch, channels, oh, ow] = planes("maxPool2dBackward", g);
+  if (indices.ndim !== 4 || indices.shape.some((s, i) => s !== g.shape[i])) {
+    throw new ShapeError(`maxPool2dBackward: indices ${formatShape(indices.shape)} must have the gradient's shape ${formatShape(g.shape)}`);
+  }
+  const [height, width] = inputSize;
+  const result = NDArray.empty([batch, channels, height, width]);
+  const out = result.data;
+  const grads = g.values();
+  const where = indices.values();
+  const planeSize = height * width;
+  const count = oh * ow;
+  for (let plane = 0, at = 0; plane < batch * channels; plane++) {
+    const base = plane * planeSize;
+    for (let k = 0; k < count; k++, at++) {
+      const p = where[at]!;
+      if (!((p | 0) === p && p >= 0 && p < planeSize)) {
+        throw new DataError(`maxPool2dBackward: position ${p} at ${at} is not an integer in [0, ${planeSize}) for ${height}×${width} planes`);
+      }
+      out[base + p] += grads[at]!;
+    }
+  }
+  return result;
 }
 
 /** How average pooling counts a window, as torch.nn.functional.avg_pool2d's keywords. */
