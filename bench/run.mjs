@@ -421,7 +421,7 @@ printThreadRounds(threadRows, printTable);
 if (twins.rows.length) (await import("./twins/rounds.mjs")).printTwins(twins.rows, printTable);
 
 const kernelNames = { fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
-console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}, ${getNumThreads()} thread(s) for products of 8M multiply-adds and more${quick ? ", quick mode" : ""}`);
+console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}, ${getNumThreads()} thread(s) for products of 8M multiply-adds and more (from 512K while a helper is awake)${quick ? ", quick mode" : ""}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}; ${rounds} alternating rounds per case`);
 for (const p of peers) console.log(`${p.label}: ${p.error ? `unavailable (${p.error})` : `${p.about.version} via ${p.command === process.execPath ? "node" : p.command}; ${p.about.blas}`}`);
 for (const p of twins.peers) console.log(`twins' ${p.peer}: ${p.error ? `unavailable (${p.error})` : `${p.version}; ${p.blas}`}`);
