@@ -98,18 +98,27 @@ def digits_twin(files, config):
 
     def prepare(i):
         images, labels = x[i], y[i]
-
-        def step():
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(images), labels)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            return loss.item()
-
-        return step
+        return training_step(optimizer, scheduler, lambda: loss_fn(model(images), labels))
 
     return prepare
+
+
+def training_step(optimizer, scheduler, loss_of, clip=None):
+    """One training step as a PyTorch user writes it: zero the gradients, compute the loss,
+    backward, clip the gradients' norm when `clip` = (parameters, max_norm) asks, step the
+    optimizer and the schedule; the step returns the loss."""
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_of()
+        loss.backward()
+        if clip is not None:
+            torch.nn.utils.clip_grad_norm_(clip[0](), clip[1])
+        optimizer.step()
+        scheduler.step()
+        return loss.item()
+
+    return step
 
 
 # ---- the names MLP (makemore part 3) -------------------------------------------------
@@ -140,16 +149,7 @@ def mlp_twin(files, config):
 
     def prepare(i):
         contexts, targets = x[i], y[i]
-
-        def step():
-            loss = F.cross_entropy(model(contexts), targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            return loss.item()
-
-        return step
+        return training_step(optimizer, scheduler, lambda: F.cross_entropy(model(contexts), targets))
 
     return prepare
 
@@ -212,17 +212,11 @@ def gpt_twin(files, config):
         length = int(lengths[i])
         tokens, targets = x[i, :, :length].contiguous(), y[i, :, :length].contiguous()
 
-        def step():
+        def loss():
             logits = model(tokens)
-            loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=config["ignoreIndex"])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), config["clip"])
-            optimizer.step()
-            scheduler.step()
-            return loss.item()
+            return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=config["ignoreIndex"])
 
-        return step
+        return training_step(optimizer, scheduler, loss, clip=(model.parameters, config["clip"]))
 
     return prepare
 

@@ -33,8 +33,8 @@ const scalars = { expScalar, tanhScalar };
  */
 const ROW_CALL_FROM = 64;
 const callsScalar = new RegExp(`\\b(?:${Object.keys(scalars).join("|")})\\(`);
-const helpers = { advance, coalesce, ...scalars };
-const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers; const ROW_CALL_FROM = ${ROW_CALL_FROM};`;
+const helpers = { advance, coalesce, ROW_CALL_FROM, ...scalars };
+const unpackHelpers = `const { ${Object.keys(helpers).join(", ")} } = helpers;`;
 
 // The contiguous case gets its own small function, unrolled by 4: in one big function
 // with several loops V8 kept each iteration's bounds checks and index updates, and a plain

@@ -310,8 +310,11 @@ function readyHelpers(m: number, n: number, k: number, build: 0 | 1, memory: Web
   const need = build === 1 ? HAS_FMA : HAS_SIMD;
   const ready = helpers.slice(0, threadCount - 1).filter((h) => (Atomics.load(h.control, READY) & need) !== 0);
   if (size >= SPLIT_ABOVE) return ready;
-  const awake = ready.filter((h) => Atomics.load(h.control, AWAKE) === 1);
-  for (const h of ready) if (!awake.includes(h)) Atomics.notify(h.control, STATE);
+  const awake: Helper[] = [];
+  for (const h of ready) {
+    if (Atomics.load(h.control, AWAKE) === 1) awake.push(h);
+    else Atomics.notify(h.control, STATE);
+  }
   return awake;
 }
 
