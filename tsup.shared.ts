@@ -11,4 +11,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "es2022",
+  // The native kernels' loader (tensor's fastgemm/native.ts) reads import.meta.url in the
+  // ESM build and __filename in the CommonJS one, where esbuild would warn that
+  // import.meta is empty.
+  esbuildOptions(options) {
+    options.logOverride = { ...options.logOverride, "empty-import-meta": "silent" };
+  },
 });

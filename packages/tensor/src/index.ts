@@ -26,3 +26,4 @@ export { Generator, defaultGenerator, manualSeed, pickGenerator, rand, randn, DE
 export * as kernels from "./kernels/index.js";
 export { getNumThreads, setNumThreads } from "./threads.js";
 export { wasmGemmAvailable, type WasmGemmBuild } from "./kernels/fastgemm/wasm.js";
+export { nativeKernelsAvailable } from "./kernels/fastgemm/native.js";

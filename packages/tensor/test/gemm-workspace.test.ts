@@ -5,7 +5,7 @@ import type { WorkspaceProduct } from "../src/kernels/gemm-workspace.js";
 import { kernelWorkspace } from "../src/kernels/fastgemm/wasm.js";
 import { gemmStrided } from "../src/kernels/matmul.js";
 import { helperStatus, threadsSupported, warmHelpers } from "../src/kernels/fastgemm/threads.js";
-import { availableKernels, firstDifference, onKernel } from "./kernel-choice.js";
+import { availableKernels, firstDifference, inJavaScriptMemory, onKernel, wasmKernels } from "./kernel-choice.js";
 
 // A workspace's products must equal gemmStrided's on the same values bit for bit (each runs
 // on the kernel gemmStrided would pick), wherever its operands lie and whatever it packs;
@@ -72,7 +72,7 @@ describe("gemmWorkspace", () => {
     const product: WorkspaceProduct = { m: 16, n: 16, k: 16, a: { rowStride: 16, colStride: 1 }, b: { rowStride: 16, colStride: 1 } };
     for (const kernel of available) {
       const memory = onKernel(kernel, () => gemmWorkspace([256, 256, 256], [product]).memory);
-      const inKernel = kernel === "scalar" ? null : kernelWorkspace(kernel, [1], []);
+      const inKernel = inJavaScriptMemory(kernel) ? null : kernelWorkspace(kernel, [1], []);
       if (inKernel === null) expect(memory.buffer instanceof ArrayBuffer).toBe(true);
       else expect(memory.buffer).toBe(inKernel.memory.buffer);
     }
@@ -87,10 +87,10 @@ describe("gemmWorkspace", () => {
         const space = gemmWorkspace([1024, 1024, 1024], [product]);
         expect(run(space)).not.toThrow();
         kernels.matmul(g.normalArray([32, 32]), g.normalArray([32, 32]));
-        if (kernel !== "scalar") expect(run(space)).toThrow(/another call has used the kernel's memory/);
+        if (!inJavaScriptMemory(kernel)) expect(run(space)).toThrow(/another call has used the kernel's memory/);
         const next = gemmWorkspace([1024, 1024, 1024], [product]);
         expect(run(next)).not.toThrow();
-        if (kernel === "scalar") {
+        if (inJavaScriptMemory(kernel)) {
           gemmWorkspace([8], [product]);
           expect(run(next)).toThrow(/another call has used the scratch memory/);
         }
@@ -98,8 +98,23 @@ describe("gemmWorkspace", () => {
     }
   });
 
-  it("refuses a product that packs more than the declared ones reserved, or reaches outside its regions", () => {
-    for (const kernel of available.filter((k) => k !== "scalar")) {
+  it("refuses a product that reaches outside its regions, on every kernel", () => {
+    const declared: WorkspaceProduct = { m: 8, n: 40, k: 40, a: { rowStride: 40, colStride: 1 }, b: { rowStride: 40, colStride: 1 } };
+    for (const kernel of available) {
+      onKernel(kernel, () => {
+        const space = gemmWorkspace([320, 1600, 320], [declared]);
+        const [aAt, bAt, cAt] = space.regions as [number, number, number];
+        const end = space.regions[2]! + 320;
+        expect(() => space.gemm(8, 40, 40, { offset: aAt, rowStride: 40, colStride: 1 }, { offset: bAt, rowStride: 40, colStride: 1 }, end)).toThrow(/reaches outside/);
+        expect(() => space.gemm(8, 40, 40, { offset: -1, rowStride: 40, colStride: 1 }, { offset: bAt, rowStride: 40, colStride: 1 }, cAt)).toThrow(/reaches outside/);
+        expect(() => space.gemm(8, 40, 40, { offset: aAt, rowStride: 40, colStride: 1 }, { offset: end - 40, rowStride: 40, colStride: 1 }, cAt)).toThrow(/reaches outside/);
+        expect(() => space.gemm(8, 40, 40, { offset: aAt, rowStride: 40, colStride: 1 }, { offset: bAt, rowStride: 40, colStride: 1 }, cAt)).not.toThrow();
+      });
+    }
+  });
+
+  it("refuses a product that packs more than the declared ones reserved (WebAssembly, which packs into the workspace)", () => {
+    for (const kernel of wasmKernels) {
       onKernel(kernel, () => {
         // Declared: B row-major and small (never packed). Run: B transposed, which is always packed.
         const declared: WorkspaceProduct = { m: 8, n: 40, k: 40, a: { rowStride: 40, colStride: 1 }, b: { rowStride: 40, colStride: 1 } };
@@ -134,7 +149,7 @@ describe("gemmWorkspace", () => {
 
   it.runIf(threadsSupported())("splits a large product across helper threads working in the same memory, with the same bits as one thread", async () => {
     const previousThreads = getNumThreads();
-    for (const kernel of available.filter((k) => k !== "scalar")) {
+    for (const kernel of wasmKernels) {
       const build = kernel === "fma" ? 1 : 0;
       warmHelpers();
       for (let i = 0; i < 200 && helperStatus(build).ready === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));

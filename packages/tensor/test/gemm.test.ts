@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Generator, NDArray, kernels, wasmGemmAvailable } from "@tapegrad/tensor";
+import { Generator, NDArray, kernels, nativeKernelsAvailable, wasmGemmAvailable } from "@tapegrad/tensor";
 import { gemmKernel, gemmReference, gemmStrided, setGemmKernel } from "../src/kernels/matmul.js";
 import { gemmWasm } from "../src/kernels/fastgemm/wasm.js";
 
@@ -64,7 +64,7 @@ describe("WebAssembly SIMD GEMM", () => {
     const major = Number(process.versions.node.split(".")[0]);
     const flagged = process.execArgv.includes("--experimental-wasm-relaxed-simd");
     if (major >= 22 || flagged) expect(fmaAvailable).toBe(true);
-    expect(gemmKernel()).toBe(fmaAvailable ? "fma" : "simd");
+    expect(gemmKernel()).toBe(nativeKernelsAvailable() ? "native" : fmaAvailable ? "fma" : "simd");
   });
 
   it("equals the scalar reference bit for bit on any sizes and strides", () => {

@@ -1,8 +1,14 @@
-import { kernels, wasmGemmAvailable } from "@tapegrad/tensor";
+import { kernels, nativeKernelsAvailable, wasmGemmAvailable } from "@tapegrad/tensor";
 import { setGemmKernel, type GemmKernel } from "../src/kernels/matmul.js";
 
 /** The GEMM kernels this engine can run, fastest first. */
-export const availableKernels: GemmKernel[] = (["fma", "simd", "scalar"] as const).filter((k) => k === "scalar" || wasmGemmAvailable(k));
+export const availableKernels: GemmKernel[] = (["native", "fma", "simd", "scalar"] as const).filter((k) => k === "scalar" || (k === "native" ? nativeKernelsAvailable() : wasmGemmAvailable(k)));
+
+/** The WebAssembly builds among them: the kernels that split products across helper threads. */
+export const wasmKernels = availableKernels.filter((k): k is "fma" | "simd" => k === "fma" || k === "simd");
+
+/** True for the kernels that work on JavaScript memory in place (no WebAssembly memory). */
+export const inJavaScriptMemory = (kernel: GemmKernel): kernel is "native" | "scalar" => kernel === "native" || kernel === "scalar";
 
 /** Runs `fn` with matrix products on `kernel`, then restores the kernel chosen before. */
 export function onKernel<T>(kernel: GemmKernel, fn: () => T): T {

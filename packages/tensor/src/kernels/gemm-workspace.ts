@@ -1,6 +1,7 @@
 import { kernelWorkspace } from "./fastgemm/wasm.js";
 import type { KernelWorkspace, MatrixPlacement, WorkspaceProduct } from "./fastgemm/wasm.js";
 import { gemmKernel, gemmReference, worthWasm } from "./matmul.js";
+import { gemmNative } from "./fastgemm/native.js";
 
 export type { MatrixPlacement, WorkspaceProduct };
 
@@ -30,6 +31,8 @@ let scratchUses = 0;
  */
 export function gemmWorkspace(sizes: readonly number[], products: readonly WorkspaceProduct[]): GemmWorkspace {
   const kernel = gemmKernel();
+  // The native kernel reads JavaScript memory in place: the scratch array serves it.
+  if (kernel === "native") return scratchWorkspace(sizes, true);
   const viaWasm = products.filter((p) => onWasm(kernel, p.m, p.n, p.k));
   if (kernel !== "scalar" && viaWasm.length > 0) {
     const inKernel = kernelWorkspace(kernel, sizes, viaWasm);
@@ -45,8 +48,11 @@ export function gemmWorkspace(sizes: readonly number[], products: readonly Works
   return scratchWorkspace(sizes);
 }
 
-/** Regions one after another in the JavaScript scratch array, products on the scalar reference. */
-function scratchWorkspace(sizes: readonly number[]): GemmWorkspace {
+/**
+ * Regions one after another in the JavaScript scratch array, products on the scalar
+ * reference, or with `native` on the native kernel where gemmStrided would take it.
+ */
+function scratchWorkspace(sizes: readonly number[], native = false): GemmWorkspace {
   const regions: number[] = [];
   let total = 0;
   for (const size of sizes) {
@@ -59,8 +65,11 @@ function scratchWorkspace(sizes: readonly number[]): GemmWorkspace {
   const current = (): void => {
     if (use !== scratchUses) throw new Error("gemmWorkspace: another call has used the scratch memory since this workspace was made; make a new one");
   };
+  const inside = (x: MatrixPlacement, rows: number, cols: number): boolean => rows === 0 || cols === 0 || (x.offset >= 0 && x.rowStride >= 0 && x.colStride >= 0 && x.offset + (rows - 1) * x.rowStride + (cols - 1) * x.colStride < total);
   const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
     current();
+    if (!inside(a, m, k) || !inside(b, k, n) || cAt < 0 || cAt + m * n > total) throw new Error(`gemmWorkspace: a ${m}×${k}·${k}×${n} product reaches outside the ${total} values reserved`);
+    if (native && onWasm("native", m, n, k) && gemmNative(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt)) return;
     gemmReference(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt);
   };
   const copy = (to: number, from: number, count: number): void => {

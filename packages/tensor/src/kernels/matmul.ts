@@ -3,6 +3,7 @@ import { broadcastShapes, broadcastStrides, sizeOf } from "../layout.js";
 import { checkOut } from "./out.js";
 import { NDArray } from "../ndarray.js";
 import { denseBackwardWasm, gemmWasm, wasmGemmAvailable } from "./fastgemm/wasm.js";
+import { denseBackwardNative, gemmNative, nativeKernels } from "./fastgemm/native.js";
 import type { StridedMatrix } from "./fastgemm/strided-matrix.js";
 
 export type { StridedMatrix };
@@ -18,17 +19,18 @@ export function worthWasm(m: number, n: number, k: number): boolean {
 }
 
 /**
- * The GEMM kernels, fastest first: WebAssembly relaxed SIMD with fused multiply-adds
- * (results within a few units in the last place of the others), WebAssembly SIMD and the
- * scalar reference in JavaScript (these two equal bit for bit).
+ * The GEMM kernels, fastest first: the native kernels (Node on x86-64 with AVX-512, where
+ * `pnpm build` compiled them; the same bits as "fma"), WebAssembly relaxed SIMD with fused
+ * multiply-adds (results within a few units in the last place of the others), WebAssembly
+ * SIMD and the scalar reference in JavaScript (these two equal bit for bit).
  */
-export type GemmKernel = "fma" | "simd" | "scalar";
+export type GemmKernel = "native" | "fma" | "simd" | "scalar";
 
 let chosen: GemmKernel | undefined;
 
 /** The kernel matrix products run on here: the fastest this engine supports, unless `setGemmKernel` chose another. */
 export function gemmKernel(): GemmKernel {
-  return chosen ?? (wasmGemmAvailable("fma") ? "fma" : wasmGemmAvailable("simd") ? "simd" : "scalar");
+  return chosen ?? (nativeKernels() ? "native" : wasmGemmAvailable("fma") ? "fma" : wasmGemmAvailable("simd") ? "simd" : "scalar");
 }
 
 /**
@@ -38,7 +40,8 @@ export function gemmKernel(): GemmKernel {
  */
 export function setGemmKernel(kernel: GemmKernel): GemmKernel {
   const previous = gemmKernel();
-  if (kernel !== "scalar" && !((kernel === "simd" || kernel === "fma") && wasmGemmAvailable(kernel))) {
+  const runs = kernel === "scalar" || (kernel === "native" ? nativeKernels() !== null : (kernel === "simd" || kernel === "fma") && wasmGemmAvailable(kernel));
+  if (!runs) {
     throw new DataError(`setGemmKernel: the ${String(kernel)} kernel cannot run here`);
   }
   chosen = kernel;
@@ -53,7 +56,7 @@ export function setGemmKernel(kernel: GemmKernel): GemmKernel {
  */
 export function gemmStrided(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): void {
   const kernel = gemmKernel();
-  if (kernel !== "scalar" && k > 0 && worthWasm(m, n, k) && gemmWasm(kernel, m, n, k, a, b, c, cOffset, bias, relu)) return;
+  if (kernel !== "scalar" && k > 0 && worthWasm(m, n, k) && (kernel === "native" ? gemmNative(m, n, k, a, b, c, cOffset, bias, relu) : gemmWasm(kernel, m, n, k, a, b, c, cOffset, bias, relu))) return;
   gemmReference(m, n, k, a, b, c, cOffset, bias, relu);
 }
 
@@ -242,7 +245,8 @@ function denseBackward(g: NDArray, y: NDArray | undefined, x: NDArray | undefine
   const gradWeight = needs[1] ? NDArray.empty([outFeatures, inFeatures]) : undefined;
   const bias = needs[2] ? NDArray.empty([outFeatures]) : undefined;
   const into = { input: input?.data ?? null, weight: gradWeight?.data ?? null, bias: bias?.data ?? null };
-  if (!denseBackwardWasm(kernel, rows, outFeatures, inFeatures, matrix(g), y ? matrix(y) : null, matrix(x), matrix(weight), into)) return null;
+  const done = kernel === "native" ? denseBackwardNative(rows, outFeatures, inFeatures, matrix(g), y ? matrix(y) : null, matrix(x), matrix(weight), into) : denseBackwardWasm(kernel, rows, outFeatures, inFeatures, matrix(g), y ? matrix(y) : null, matrix(x), matrix(weight), into);
+  if (!done) return null;
   return { ...(input && { input }), ...(gradWeight && { weight: gradWeight }), ...(bias && { bias }) };
 }
 

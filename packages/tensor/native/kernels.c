@@ -1,0 +1,332 @@
+/*
+ * tapegrad's native kernels for Node (an N-API addon, built by scripts/build-native.mjs),
+ * working directly on the Float64Arrays' own memory: no copies in or out, and 512-bit
+ * fused multiply-adds where WebAssembly stops at 128 bits. Each function gives the same
+ * bits as the WebAssembly FMA kernel (gemm.wat built with relaxed SIMD): every element of
+ * a product is one chain of fused multiply-adds over k in order from +0, then + bias,
+ * then ReLU. Blocking over k stores the running sums in C and loads them back, which
+ * leaves each chain unchanged.
+ *
+ * Only x86-64 with AVX-512F runs these; elsewhere `available()` is false and tapegrad
+ * keeps to WebAssembly.
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_AVX512 1
+#include <immintrin.h>
+#else
+#define HAVE_AVX512 0
+#endif
+
+/* A tile of C is MR rows × NR columns (two 8-double registers per row, 24 accumulators). */
+#define MR 12
+#define NR 16
+/* Blocks: KC rows of B packed once per block of columns (NC), A packed MC rows at a time. */
+#define KC 256
+#define MC 96
+#define NC 512
+
+/* Per-thread packing memory (worker threads load the addon too). */
+static _Thread_local double *packedA, *packedB;
+
+static int cpuHasAvx512(void) {
+#if HAVE_AVX512
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return 0;
+#endif
+}
+
+#if HAVE_AVX512
+#define TARGET __attribute__((target("avx512f,fma")))
+
+/*
+ * One MR×NR tile: C[rows × cols] at c (row stride ldc) = (the sums stored there, when
+ * `resume`) + Ap·Bp over kc, then + bias and ReLU when given. Rows and columns past the
+ * tile's live ones are computed on the packing's zeros and never stored.
+ */
+TARGET static void tile(int kc, const double *ap, const double *bp, double *c, long ldc, int rows, int cols, int resume, const double *bias, int relu) {
+  __m512d acc[MR][2];
+  const __mmask8 m0 = cols >= 8 ? 0xff : (__mmask8)((1u << cols) - 1);
+  const __mmask8 m1 = cols >= 16 ? 0xff : cols <= 8 ? 0 : (__mmask8)((1u << (cols - 8)) - 1);
+  for (int i = 0; i < MR; i++) {
+    if (resume && i < rows) {
+      acc[i][0] = _mm512_maskz_loadu_pd(m0, c + i * ldc);
+      acc[i][1] = _mm512_maskz_loadu_pd(m1, c + i * ldc + 8);
+    } else {
+      acc[i][0] = _mm512_setzero_pd();
+      acc[i][1] = _mm512_setzero_pd();
+    }
+  }
+  for (int p = 0; p < kc; p++) {
+    const __m512d b0 = _mm512_load_pd(bp), b1 = _mm512_load_pd(bp + 8);
+#define ROW(i)                                              \
+  {                                                         \
+    const __m512d a = _mm512_set1_pd(ap[i]);                \
+    acc[i][0] = _mm512_fmadd_pd(a, b0, acc[i][0]);          \
+    acc[i][1] = _mm512_fmadd_pd(a, b1, acc[i][1]);          \
+  }
+    ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7) ROW(8) ROW(9) ROW(10) ROW(11)
+#undef ROW
+    ap += MR;
+    bp += NR;
+  }
+  if (bias) {
+    const __m512d z0 = _mm512_maskz_loadu_pd(m0, bias), z1 = _mm512_maskz_loadu_pd(m1, bias + 8);
+    for (int i = 0; i < MR; i++) {
+      acc[i][0] = _mm512_add_pd(acc[i][0], z0);
+      acc[i][1] = _mm512_add_pd(acc[i][1], z1);
+    }
+  }
+  if (relu) {
+    /* max(v, 0) with NaN kept, as kernels.relu: v is kept unless v <= 0 (ordered). */
+    const __m512d zero = _mm512_setzero_pd();
+    for (int i = 0; i < MR; i++) {
+      acc[i][0] = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(acc[i][0], zero, _CMP_NLE_UQ), acc[i][0]);
+      acc[i][1] = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(acc[i][1], zero, _CMP_NLE_UQ), acc[i][1]);
+    }
+  }
+  for (int i = 0; i < rows; i++) {
+    _mm512_mask_storeu_pd(c + i * ldc, m0, acc[i][0]);
+    _mm512_mask_storeu_pd(c + i * ldc + 8, m1, acc[i][1]);
+  }
+}
+
+/* rows × kc of A (element (i, p) at a + i·rs + p·cs) in strips of MR rows, zeros past the end. */
+static void packRows(const double *a, long rs, long cs, int rows, int kc, double *dst) {
+  for (int s = 0; s < rows; s += MR) {
+    const int live = rows - s < MR ? rows - s : MR;
+    for (int p = 0; p < kc; p++) {
+      const double *src = a + s * rs + p * cs;
+      int r = 0;
+      for (; r < live; r++) dst[r] = src[r * rs];
+      for (; r < MR; r++) dst[r] = 0;
+      dst += MR;
+    }
+  }
+}
+
+/* kc × cols of B (element (p, j) at b + p·rs + j·cs) in strips of NR columns, zeros past the end. */
+static void packColumns(const double *b, long rs, long cs, int kc, int cols, double *dst) {
+  for (int s = 0; s < cols; s += NR) {
+    const int live = cols - s < NR ? cols - s : NR;
+    for (int p = 0; p < kc; p++) {
+      const double *src = b + p * rs + s * cs;
+      if (cs == 1 && live == NR) {
+        memcpy(dst, src, NR * sizeof(double));
+      } else {
+        int j = 0;
+        for (; j < live; j++) dst[j] = src[j * cs];
+        for (; j < NR; j++) dst[j] = 0;
+      }
+      dst += NR;
+    }
+  }
+}
+
+/* C[m×n] (row stride ldc) = A·B (+ bias, then ReLU), k ≥ 1. Returns 0 when out of memory. */
+static int gemm(int m, int n, int k, const double *a, long ars, long acs, const double *b, long brs, long bcs, double *c, long ldc, const double *bias, int relu) {
+  if (!packedA) packedA = aligned_alloc(64, sizeof(double) * MC * KC);
+  if (!packedB) packedB = aligned_alloc(64, sizeof(double) * (NC + NR) * KC);
+  if (!packedA || !packedB) return 0;
+  for (int jc = 0; jc < n; jc += NC) {
+    const int nc = n - jc < NC ? n - jc : NC;
+    for (int pc = 0; pc < k; pc += KC) {
+      const int kc = k - pc < KC ? k - pc : KC;
+      const int last = pc + kc >= k;
+      packColumns(b + pc * brs + jc * bcs, brs, bcs, kc, nc, packedB);
+      for (int ic = 0; ic < m; ic += MC) {
+        const int mc = m - ic < MC ? m - ic : MC;
+        packRows(a + ic * ars + pc * acs, ars, acs, mc, kc, packedA);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const int cols = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            const int rows = mc - ir < MR ? mc - ir : MR;
+            tile(kc, packedA + ir * kc, packedB + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols, pc > 0, last && bias ? bias + jc + jr : NULL, last && relu);
+          }
+        }
+      }
+    }
+  }
+  return 1;
+}
+
+/* dst[i] = max(src[i], 0) + 0, as kernels.relu (NaN kept, −0 becomes +0). dst may be src. */
+TARGET static void relu(const double *src, double *dst, long count) {
+  const __m512d zero = _mm512_setzero_pd();
+  long i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __m512d v = _mm512_loadu_pd(src + i);
+    _mm512_storeu_pd(dst + i, _mm512_add_pd(_mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(v, zero, _CMP_LT_OQ), zero), zero));
+  }
+  for (; i < count; i++) dst[i] = (src[i] < 0 ? 0.0 : src[i]) + 0.0;
+}
+
+/* dst[i] = g[i] + 0 where gate[i] > 0, else +0, as kernels.passWherePositive. dst may be g. */
+TARGET static void reluBackward(const double *g, const double *gate, double *dst, long count) {
+  const __m512d zero = _mm512_setzero_pd();
+  long i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __mmask8 open = _mm512_cmp_pd_mask(_mm512_loadu_pd(gate + i), zero, _CMP_GT_OQ);
+    _mm512_storeu_pd(dst + i, _mm512_maskz_mov_pd(open, _mm512_add_pd(_mm512_loadu_pd(g + i), zero)));
+  }
+  for (; i < count; i++) dst[i] = gate[i] > 0 ? g[i] + 0.0 : 0.0;
+}
+
+/* dst[j] = Σ_i src[i·cols + j], summed row after row from +0, as kernels.sum over leading dimensions. */
+TARGET static void columnSums(const double *src, int rows, int cols, double *dst) {
+  int j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    __m512d acc = _mm512_setzero_pd();
+    for (int i = 0; i < rows; i++) acc = _mm512_add_pd(acc, _mm512_loadu_pd(src + (long)i * cols + j));
+    _mm512_storeu_pd(dst + j, acc);
+  }
+  for (; j < cols; j++) {
+    double acc = 0;
+    for (int i = 0; i < rows; i++) acc += src[(long)i * cols + j];
+    dst[j] = acc;
+  }
+}
+#endif
+
+/* ---- N-API glue: arguments checked here, so no call reads or writes outside its arrays. ---- */
+
+static napi_value fail(napi_env env, const char *message) {
+  napi_throw_range_error(env, NULL, message);
+  return NULL;
+}
+
+/* A Float64Array argument: its data and length; NULL (after throwing) for anything else. */
+static double *float64s(napi_env env, napi_value v, size_t *length) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return NULL;
+  napi_typedarray_type type;
+  void *data;
+  if (napi_get_typedarray_info(env, v, &type, length, &data, NULL, NULL) != napi_ok || type != napi_float64_array) return NULL;
+  return (double *)data;
+}
+
+static int64_t integer(napi_env env, napi_value v) {
+  int64_t x = -1;
+  napi_get_value_int64(env, v, &x);
+  return x;
+}
+
+/* True when every element (offset + i·rs + j·cs for i < rows, j < cols) lies in [0, length). */
+static int inside(size_t length, int64_t offset, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+  if (rows <= 0 || cols <= 0) return offset >= 0;
+  int64_t lo = offset, hi = offset;
+  const int64_t dr = rs * (rows - 1), dc = cs * (cols - 1);
+  if (dr < 0) lo += dr; else hi += dr;
+  if (dc < 0) lo += dc; else hi += dc;
+  return lo >= 0 && hi < (int64_t)length;
+}
+
+#define ARGS(count)                                                   \
+  size_t argc = count;                                                \
+  napi_value argv[count];                                             \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);               \
+  if (argc < count) return fail(env, "tapegrad native kernels: too few arguments")
+
+static int isNull(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+/* gemm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, bias | null, relu) */
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  ARGS(15);
+  const int64_t m = integer(env, argv[0]), n = integer(env, argv[1]), k = integer(env, argv[2]);
+  size_t aLength, bLength, cLength, biasLength = 0;
+  const double *a = float64s(env, argv[3], &aLength), *b = float64s(env, argv[7], &bLength);
+  double *c = float64s(env, argv[11], &cLength);
+  const int64_t aOffset = integer(env, argv[4]), ars = integer(env, argv[5]), acs = integer(env, argv[6]);
+  const int64_t bOffset = integer(env, argv[8]), brs = integer(env, argv[9]), bcs = integer(env, argv[10]);
+  const int64_t cOffset = integer(env, argv[12]);
+  const double *bias = isNull(env, argv[13]) ? NULL : float64s(env, argv[13], &biasLength);
+  bool withRelu = false;
+  napi_get_value_bool(env, argv[14], &withRelu);
+  if (!a || !b || !c || (!bias && !isNull(env, argv[13]))) return fail(env, "gemm: operands must be Float64Arrays");
+  if (m < 0 || n < 0 || k < 1 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) return fail(env, "gemm: needs m, n ≥ 0 and k ≥ 1");
+  if (!inside(aLength, aOffset, m, k, ars, acs) || !inside(bLength, bOffset, k, n, brs, bcs) || !inside(cLength, cOffset, m, n, n, 1) || (bias && (int64_t)biasLength < n)) {
+    return fail(env, "gemm: an operand reaches outside its array");
+  }
+#if HAVE_AVX512
+  if (m > 0 && n > 0 && !gemm((int)m, (int)n, (int)k, a + aOffset, ars, acs, b + bOffset, brs, bcs, c + cOffset, n, bias, withRelu)) return fail(env, "gemm: out of memory");
+#endif
+  return NULL;
+}
+
+/* relu(x, xOffset, out, outOffset, count) */
+static napi_value Relu(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  size_t xLength, outLength;
+  const double *x = float64s(env, argv[0], &xLength);
+  double *out = float64s(env, argv[2], &outLength);
+  const int64_t xOffset = integer(env, argv[1]), outOffset = integer(env, argv[3]), count = integer(env, argv[4]);
+  if (!x || !out) return fail(env, "relu: operands must be Float64Arrays");
+  if (count < 0 || !inside(xLength, xOffset, 1, count, 0, 1) || !inside(outLength, outOffset, 1, count, 0, 1)) return fail(env, "relu: a run reaches outside its array");
+#if HAVE_AVX512
+  relu(x + xOffset, out + outOffset, count);
+#endif
+  return NULL;
+}
+
+/* reluBackward(g, gOffset, gate, gateOffset, out, outOffset, count) */
+static napi_value ReluBackward(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  size_t gLength, gateLength, outLength;
+  const double *g = float64s(env, argv[0], &gLength), *gate = float64s(env, argv[2], &gateLength);
+  double *out = float64s(env, argv[4], &outLength);
+  const int64_t gOffset = integer(env, argv[1]), gateOffset = integer(env, argv[3]), outOffset = integer(env, argv[5]), count = integer(env, argv[6]);
+  if (!g || !gate || !out) return fail(env, "reluBackward: operands must be Float64Arrays");
+  if (count < 0 || !inside(gLength, gOffset, 1, count, 0, 1) || !inside(gateLength, gateOffset, 1, count, 0, 1) || !inside(outLength, outOffset, 1, count, 0, 1)) {
+    return fail(env, "reluBackward: a run reaches outside its array");
+  }
+#if HAVE_AVX512
+  reluBackward(g + gOffset, gate + gateOffset, out + outOffset, count);
+#endif
+  return NULL;
+}
+
+/* columnSums(x, xOffset, rows, cols, out, outOffset): x contiguous rows × cols */
+static napi_value ColumnSums(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  size_t xLength, outLength;
+  const double *x = float64s(env, argv[0], &xLength);
+  double *out = float64s(env, argv[4], &outLength);
+  const int64_t xOffset = integer(env, argv[1]), rows = integer(env, argv[2]), cols = integer(env, argv[3]), outOffset = integer(env, argv[5]);
+  if (!x || !out) return fail(env, "columnSums: operands must be Float64Arrays");
+  if (rows < 0 || cols < 0 || rows > INT32_MAX || cols > INT32_MAX || !inside(xLength, xOffset, rows, cols, cols, 1) || !inside(outLength, outOffset, 1, cols, 0, 1)) {
+    return fail(env, "columnSums: a matrix reaches outside its array");
+  }
+#if HAVE_AVX512
+  columnSums(x + xOffset, (int)rows, (int)cols, out + outOffset);
+#endif
+  return NULL;
+}
+
+static napi_value Available(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result;
+  napi_get_boolean(env, cpuHasAvx512(), &result);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  const struct { const char *name; napi_callback fn; } fns[] = {
+    {"available", Available}, {"gemm", Gemm}, {"relu", Relu}, {"reluBackward", ReluBackward}, {"columnSums", ColumnSums},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    napi_value fn;
+    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &fn);
+    napi_set_named_property(env, exports, fns[i].name, fn);
+  }
+  return exports;
+}
