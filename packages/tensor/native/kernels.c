@@ -11,6 +11,8 @@
  * keeps to WebAssembly.
  */
 #include <node_api.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,9 @@
 #else
 #define HAVE_AVX512 0
 #endif
+
+/* Threads one product may use, the caller's included. */
+#define MAX_THREADS 64
 
 /* A tile of C is MR rows × NR columns (two 8-double registers per row, 24 accumulators). */
 #define MR 12
@@ -156,6 +161,108 @@ static int gemm(int m, int n, int k, const double *a, long ars, long acs, const 
   return 1;
 }
 
+/*
+ * Helper threads for large products. A product splits into parts along C's rows (whole
+ * tiles; along its columns when it is wider than tall): each part is a smaller product of
+ * its own, packed by its own thread, and every element is still one chain over k, so any
+ * number of threads gives the same bits. After a product a helper spins briefly (the next
+ * product of a training step follows within microseconds), then sleeps on a condition
+ * variable: spinning longer would take the core V8's garbage collector runs on.
+ */
+/* Products below this many multiply-adds stay on the calling thread (waking a helper costs 10–50 µs). */
+#define SPLIT_FROM (1L << 21)
+/* A helper spins this many rounds (about 50 µs) before it sleeps. */
+#define SPIN_ROUNDS 20000
+
+typedef struct {
+  int m, n, k;
+  const double *a, *b, *bias;
+  long ars, acs, brs, bcs, ldc;
+  double *c;
+  int relu, parts, alongRows, step;
+} Product;
+
+static Product job;
+static atomic_int generation, unfinished, failures, poolBusy;
+static int helpersStarted;
+static pthread_t helperThreads[MAX_THREADS];
+/* The generation each helper last saw, set before it starts (so it cannot miss the next product). */
+static int startGeneration[MAX_THREADS];
+static pthread_mutex_t wakeLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wakeSignal = PTHREAD_COND_INITIALIZER;
+
+/* Part `part` of `p`: its rows (or columns) from part·step. Returns 0 when out of memory. */
+static int runPart(const Product *p, int part) {
+  const int from = part * p->step;
+  if (p->alongRows) {
+    if (from >= p->m) return 1;
+    const int rows = p->m - from < p->step ? p->m - from : p->step;
+    return gemm(rows, p->n, p->k, p->a + from * p->ars, p->ars, p->acs, p->b, p->brs, p->bcs, p->c + from * p->ldc, p->ldc, p->bias, p->relu);
+  }
+  if (from >= p->n) return 1;
+  const int cols = p->n - from < p->step ? p->n - from : p->step;
+  return gemm(p->m, cols, p->k, p->a, p->ars, p->acs, p->b + from * p->bcs, p->brs, p->bcs, p->c + from, p->ldc, p->bias ? p->bias + from : NULL, p->relu);
+}
+
+static void *helperMain(void *arg) {
+  const int part = (int)(intptr_t)arg;
+  int seen = startGeneration[part];
+  for (;;) {
+    int now = seen;
+    for (int spin = 0; spin < SPIN_ROUNDS && (now = atomic_load_explicit(&generation, memory_order_acquire)) == seen; spin++) _mm_pause();
+    if (now == seen) {
+      pthread_mutex_lock(&wakeLock);
+      while ((now = atomic_load(&generation)) == seen) pthread_cond_wait(&wakeSignal, &wakeLock);
+      pthread_mutex_unlock(&wakeLock);
+    }
+    seen = now;
+    if (part < job.parts && !runPart(&job, part)) atomic_fetch_add(&failures, 1);
+    atomic_fetch_sub_explicit(&unfinished, 1, memory_order_release);
+  }
+  return NULL;
+}
+
+/* Starts helpers up to `count` (once each); returns how many run. */
+static int startHelpers(int count) {
+  while (helpersStarted < count) {
+    startGeneration[helpersStarted + 1] = atomic_load(&generation);
+    if (pthread_create(&helperThreads[helpersStarted], NULL, helperMain, (void *)(intptr_t)(helpersStarted + 1)) != 0) break;
+    pthread_detach(helperThreads[helpersStarted]);
+    helpersStarted++;
+  }
+  return helpersStarted;
+}
+
+/* gemm on up to `threads` threads (the caller's included). Returns 0 when out of memory. */
+static int gemmThreaded(int threads, int m, int n, int k, const double *a, long ars, long acs, const double *b, long brs, long bcs, double *c, long ldc, const double *bias, int relu) {
+  const long macs = (long)m * n * k;
+  const int alongRows = m >= n;
+  const int unit = alongRows ? MR : NR;
+  const int units = ((alongRows ? m : n) + unit - 1) / unit;
+  int parts = threads;
+  if (macs / SPLIT_FROM < parts) parts = (int)(macs / SPLIT_FROM);
+  if (units < parts) parts = units;
+  if (parts > MAX_THREADS) parts = MAX_THREADS;
+  int expected = 0;
+  /* One product at a time on the pool (another JavaScript thread may be using it). */
+  if (parts < 2 || !atomic_compare_exchange_strong(&poolBusy, &expected, 1)) return gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu);
+  const int helpers = startHelpers(parts - 1);
+  if (helpers + 1 < parts) parts = helpers + 1;
+  const int step = (units + parts - 1) / parts * unit;
+  job = (Product){m, n, k, a, b, bias, ars, acs, brs, bcs, ldc, c, relu, parts, alongRows, step};
+  atomic_store(&failures, 0);
+  atomic_store(&unfinished, helpers);
+  pthread_mutex_lock(&wakeLock);
+  atomic_fetch_add_explicit(&generation, 1, memory_order_release);
+  pthread_cond_broadcast(&wakeSignal);
+  pthread_mutex_unlock(&wakeLock);
+  int ok = runPart(&job, 0);
+  while (atomic_load_explicit(&unfinished, memory_order_acquire) > 0) _mm_pause();
+  ok = ok && atomic_load(&failures) == 0;
+  atomic_store(&poolBusy, 0);
+  return ok;
+}
+
 /* dst[i] = max(src[i], 0) + 0, as kernels.relu (NaN kept, −0 becomes +0). dst may be src. */
 TARGET static void relu(const double *src, double *dst, long count) {
   const __m512d zero = _mm512_setzero_pd();
@@ -176,6 +283,14 @@ TARGET static void reluBackward(const double *g, const double *gate, double *dst
     _mm512_storeu_pd(dst + i, _mm512_maskz_mov_pd(open, _mm512_add_pd(_mm512_loadu_pd(g + i), zero)));
   }
   for (; i < count; i++) dst[i] = gate[i] > 0 ? g[i] + 0.0 : 0.0;
+}
+
+/* y[i] = y[i] + alpha·x[i] (the product rounded, then the sum: no fused multiply-add), BLAS's axpy. */
+TARGET static void axpy(double *y, const double *x, double alpha, long count) {
+  const __m512d scale = _mm512_set1_pd(alpha);
+  long i = 0;
+  for (; i + 8 <= count; i += 8) _mm512_storeu_pd(y + i, _mm512_add_pd(_mm512_loadu_pd(y + i), _mm512_mul_pd(scale, _mm512_loadu_pd(x + i))));
+  for (; i < count; i++) y[i] = y[i] + alpha * x[i];
 }
 
 /* dst[j] = Σ_i src[i·cols + j], summed row after row from +0, as kernels.sum over leading dimensions. */
@@ -239,9 +354,9 @@ static int isNull(napi_env env, napi_value v) {
   return t == napi_null || t == napi_undefined;
 }
 
-/* gemm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, bias | null, relu) */
+/* gemm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, bias | null, relu, threads) */
 static napi_value Gemm(napi_env env, napi_callback_info info) {
-  ARGS(15);
+  ARGS(16);
   const int64_t m = integer(env, argv[0]), n = integer(env, argv[1]), k = integer(env, argv[2]);
   size_t aLength, bLength, cLength, biasLength = 0;
   const double *a = float64s(env, argv[3], &aLength), *b = float64s(env, argv[7], &bLength);
@@ -252,13 +367,15 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   const double *bias = isNull(env, argv[13]) ? NULL : float64s(env, argv[13], &biasLength);
   bool withRelu = false;
   napi_get_value_bool(env, argv[14], &withRelu);
+  const int64_t threads = integer(env, argv[15]);
   if (!a || !b || !c || (!bias && !isNull(env, argv[13]))) return fail(env, "gemm: operands must be Float64Arrays");
+  if (threads < 1 || threads > MAX_THREADS) return fail(env, "gemm: threads must be from 1 to 64");
   if (m < 0 || n < 0 || k < 1 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) return fail(env, "gemm: needs m, n ≥ 0 and k ≥ 1");
   if (!inside(aLength, aOffset, m, k, ars, acs) || !inside(bLength, bOffset, k, n, brs, bcs) || !inside(cLength, cOffset, m, n, n, 1) || (bias && (int64_t)biasLength < n)) {
     return fail(env, "gemm: an operand reaches outside its array");
   }
 #if HAVE_AVX512
-  if (m > 0 && n > 0 && !gemm((int)m, (int)n, (int)k, a + aOffset, ars, acs, b + bOffset, brs, bcs, c + cOffset, n, bias, withRelu)) return fail(env, "gemm: out of memory");
+  if (m > 0 && n > 0 && !gemmThreaded((int)threads, (int)m, (int)n, (int)k, a + aOffset, ars, acs, b + bOffset, brs, bcs, c + cOffset, n, bias, withRelu)) return fail(env, "gemm: out of memory");
 #endif
   return NULL;
 }
@@ -312,6 +429,22 @@ static napi_value ColumnSums(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* axpy(y, yOffset, x, xOffset, count, alpha) */
+static napi_value Axpy(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  size_t yLength, xLength;
+  double *y = float64s(env, argv[0], &yLength);
+  const double *x = float64s(env, argv[2], &xLength);
+  const int64_t yOffset = integer(env, argv[1]), xOffset = integer(env, argv[3]), count = integer(env, argv[4]);
+  double alpha = 0;
+  if (!y || !x || napi_get_value_double(env, argv[5], &alpha) != napi_ok) return fail(env, "axpy: y and x must be Float64Arrays, alpha a number");
+  if (count < 0 || !inside(yLength, yOffset, 1, count, 0, 1) || !inside(xLength, xOffset, 1, count, 0, 1)) return fail(env, "axpy: a run reaches outside its array");
+#if HAVE_AVX512
+  axpy(y + yOffset, x + xOffset, alpha, count);
+#endif
+  return NULL;
+}
+
 static napi_value Available(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
@@ -321,7 +454,7 @@ static napi_value Available(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   const struct { const char *name; napi_callback fn; } fns[] = {
-    {"available", Available}, {"gemm", Gemm}, {"relu", Relu}, {"reluBackward", ReluBackward}, {"columnSums", ColumnSums},
+    {"available", Available}, {"gemm", Gemm}, {"relu", Relu}, {"reluBackward", ReluBackward}, {"columnSums", ColumnSums}, {"axpy", Axpy},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;

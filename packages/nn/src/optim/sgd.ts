@@ -1,3 +1,4 @@
+import { kernels } from "@tapegrad/tensor";
 import { DataError } from "@tapegrad/autograd";
 import { checkOptions } from "../options.js";
 import { Optimizer, checkFlag, checkHyper, type OptimizerParams, type ParamState } from "./optimizer.js";
@@ -75,6 +76,6 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
         d = buffer;
       }
     }
-    for (let i = 0; i < n; i++) value[i] = value[i]! + -lr * d[i]!;
+    kernels.axpy(value, d, -lr);
   }
 }

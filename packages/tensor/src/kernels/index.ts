@@ -16,3 +16,4 @@ export * from "./activations.js";
 export * from "./normalization.js";
 export * from "./conv.js";
 export * from "./pooling.js";
+export { axpy } from "./axpy.js";

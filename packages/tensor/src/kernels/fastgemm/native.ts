@@ -10,13 +10,15 @@
 
 import type { StridedMatrix } from "./strided-matrix.js";
 import type { DenseGradients } from "./wasm.js";
+import { getThreadCount } from "./threads.js";
 
 /** The addon's exports (every argument is checked there: no call reaches outside its arrays). */
 export interface NativeKernels {
-  gemm(m: number, n: number, k: number, a: Float64Array, aOffset: number, aRowStride: number, aColStride: number, b: Float64Array, bOffset: number, bRowStride: number, bColStride: number, c: Float64Array, cOffset: number, bias: Float64Array | null, relu: boolean): void;
+  gemm(m: number, n: number, k: number, a: Float64Array, aOffset: number, aRowStride: number, aColStride: number, b: Float64Array, bOffset: number, bRowStride: number, bColStride: number, c: Float64Array, cOffset: number, bias: Float64Array | null, relu: boolean, threads: number): void;
   relu(x: Float64Array, xOffset: number, out: Float64Array, outOffset: number, count: number): void;
   reluBackward(g: Float64Array, gOffset: number, gate: Float64Array, gateOffset: number, out: Float64Array, outOffset: number, count: number): void;
   columnSums(x: Float64Array, xOffset: number, rows: number, cols: number, out: Float64Array, outOffset: number): void;
+  axpy(y: Float64Array, yOffset: number, x: Float64Array, xOffset: number, count: number, alpha: number): void;
 }
 
 /** Where `pnpm build` puts the addon, relative to the package's root. */
@@ -31,10 +33,10 @@ interface NodeModules {
   moduleFile: string;
 }
 
-/** Node's module, fs, path and url modules and this file's path, or null outside Node. */
-function nodeModules(): NodeModules | null {
+/** Node's module, fs, path and url modules and this file's path, or null outside Node (or when `env` says TAPEGRAD_NATIVE=0). */
+function nodeModules(env: Record<string, string | undefined> | undefined): NodeModules | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: GetBuiltin; env?: Record<string, string | undefined> } }).process;
-  if (typeof proc?.getBuiltinModule !== "function" || proc.env?.TAPEGRAD_NATIVE === "0") return null;
+  if (typeof proc?.getBuiltinModule !== "function" || (env ?? proc.env)?.TAPEGRAD_NATIVE === "0") return null;
   const get = proc.getBuiltinModule;
   const { createRequire } = get("node:module") as { createRequire(from: string): (path: string) => unknown };
   const { existsSync } = get("node:fs") as { existsSync(path: string): boolean };
@@ -49,11 +51,12 @@ function nodeModules(): NodeModules | null {
 
 /**
  * The addon, looked for in this package's root: one directory up from dist/index.js,
- * three from src/kernels/fastgemm/native.ts.
+ * three from src/kernels/fastgemm/native.ts; null where it cannot run, or when `env`
+ * (process.env unless given) has TAPEGRAD_NATIVE=0. Exported for tests.
  */
-function loadNative(): NativeKernels | null {
+export function loadNative(env?: Record<string, string | undefined>): NativeKernels | null {
   try {
-    const node = nodeModules();
+    const node = nodeModules(env);
     if (node === null) return null;
     let dir = node.dirname(node.moduleFile);
     for (let up = 0; up < 4; up++, dir = node.dirname(dir)) {
@@ -85,7 +88,7 @@ export function nativeKernels(): NativeKernels | null {
 export function gemmNative(m: number, n: number, k: number, a: StridedMatrix, b: StridedMatrix, c: Float64Array, cOffset: number, bias?: Float64Array, relu = false): boolean {
   const kernels = nativeKernels();
   if (kernels === null) return false;
-  kernels.gemm(m, n, k, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, c, cOffset, bias ?? null, relu);
+  kernels.gemm(m, n, k, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, c, cOffset, bias ?? null, relu, getThreadCount());
   return true;
 }
 
@@ -117,8 +120,8 @@ export function denseBackwardNative(rows: number, outFeatures: number, inFeature
     kernels.reluBackward(g.data, g.offset, gate.data, gate.offset, scratch, 0, count);
     gz = { data: scratch, offset: 0, rowStride: outFeatures, colStride: 1 };
   }
-  if (into.input) kernels.gemm(rows, inFeatures, outFeatures, gz.data, gz.offset, gz.rowStride, gz.colStride, w.data, w.offset, w.rowStride, w.colStride, into.input, 0, null, false);
-  if (into.weight) kernels.gemm(outFeatures, inFeatures, rows, gz.data, gz.offset, gz.colStride, gz.rowStride, x.data, x.offset, x.rowStride, x.colStride, into.weight, 0, null, false);
+  if (into.input) kernels.gemm(rows, inFeatures, outFeatures, gz.data, gz.offset, gz.rowStride, gz.colStride, w.data, w.offset, w.rowStride, w.colStride, into.input, 0, null, false, getThreadCount());
+  if (into.weight) kernels.gemm(outFeatures, inFeatures, rows, gz.data, gz.offset, gz.colStride, gz.rowStride, x.data, x.offset, x.rowStride, x.colStride, into.weight, 0, null, false, getThreadCount());
   if (into.bias) kernels.columnSums(gz.data, gz.offset, rows, outFeatures, into.bias, 0);
   return true;
 }
