@@ -61,6 +61,15 @@ describe("the packages installed from tarballs with npm", () => {
     expect(out.trim()).toBe("6");
   });
 
+  it("carries the native kernels the workspace built, found from ESM and CommonJS alike", () => {
+    const probe = (code: string, cwd: string, type: "commonjs" | "module") => run("node", [`--input-type=${type}`, "-e", code], cwd).trim();
+    const built = probe('console.log(require("./packages/tensor/dist/index.cjs").nativeKernelsAvailable())', root, "commonjs");
+    const app = join(folder, "app");
+    expect(probe('console.log(require("@tapegrad/tensor").nativeKernelsAvailable())', app, "commonjs")).toBe(built);
+    expect(probe('import { nativeKernelsAvailable } from "@tapegrad/tensor"; console.log(nativeKernelsAvailable())', app, "module")).toBe(built);
+    expect(existsSync(join(app, "node_modules", "@tapegrad", "tensor", "native", "build", "tapegrad-kernels.node"))).toBe(built === "true");
+  });
+
   it.each(packages)("ships a README whose example runs (%s)", (name) => {
     const readme = readFileSync(join(folder, "app", "node_modules", "@tapegrad", name, "README.md"), "utf8");
     const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
