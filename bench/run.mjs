@@ -30,7 +30,7 @@ import v8 from "node:v8";
 // which V8 still accepts before any WebAssembly is compiled. Set here rather than on the
 // command line, where newer Node versions reject flags of features they have shipped.
 if (Number(process.versions.node.split(".")[0]) < 22 && !process.argv.includes("--no-fma")) v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
-const { kernels, Generator, getNumThreads, setNumThreads } = await import("../packages/tensor/dist/index.js");
+const { kernels, Generator, getNumThreads, setNumThreads, wasmGemmAvailable } = await import("../packages/tensor/dist/index.js");
 const { Tensor, linearRelu, manualSeed, noGrad } = await import("../packages/autograd/dist/index.js");
 const { BCELoss, Conv2d, CrossEntropyLoss, Dense, ReLU, Sequential, Sigmoid, Tanh, optim } = await import("../packages/nn/dist/index.js");
 
@@ -188,12 +188,20 @@ const cases = [
   // (one graph node per hidden layer); and tapegrad on the kernel without FMA.
   { name: `${MOONS}, numpy with glibc's default malloc`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", repeats: r(200), warmup: 30, peers: ["numpy-malloc"] },
   { name: `${MOONS}, tapegrad with linearRelu layers`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", fused: true, repeats: r(200), warmup: 30, peers: ["numpy"] },
-  // tapegrad splits products of 8M multiply-adds and more across its threads (setNumThreads);
-  // the PyTorch peer runs on one. These lines hold tapegrad to one thread too.
+  // tapegrad splits large products across its threads (setNumThreads), as the default
+  // peers do; these lines hold tapegrad to one thread, beside the one-thread peers.
   ...(getNumThreads() > 1
     ? [
         { name: `${MLP}, tapegrad on one thread`, kind: "softmax", threads: 1, repeats: r(60), warmup: 10, peers: ["numpy", "torch"] },
         { name: `${MATMUL}, tapegrad on one thread`, kind: "matmul", m: 256, k: 256, n: 256, threads: 1, repeats: r(60), warmup: 5, peers: ["numpy", "torch"] },
+      ]
+    : []),
+  // Where the native kernels run, what tapegrad does without them (browsers, other CPUs):
+  // the WebAssembly FMA build, the same bits.
+  ...(kernel === "native" && wasmGemmAvailable("fma")
+    ? [
+        { name: `${MOONS}, tapegrad on WebAssembly`, kind: "mlp", sizes: [2, 25, 50, 50, 25, 1], n: 900, activation: "relu", gemm: "fma", repeats: r(200), warmup: 30, peers: ["numpy", "torch"] },
+        { name: `${MLP}, tapegrad on WebAssembly`, kind: "softmax", gemm: "fma", repeats: r(60), warmup: 10, peers: ["numpy", "torch"] },
       ]
     : []),
   ...(kernel === "fma"
@@ -420,8 +428,9 @@ if (targets.length) {
 printThreadRounds(threadRows, printTable);
 if (twins.rows.length) (await import("./twins/rounds.mjs")).printTwins(twins.rows, printTable);
 
-const kernelNames = { fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
-console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}, ${getNumThreads()} thread(s) for products of 8M multiply-adds and more (from 512K while a helper is awake)${quick ? ", quick mode" : ""}`);
+const kernelNames = { native: "native (N-API addon, AVX-512 fused multiply-adds, pthreads)", fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
+const splitRule = kernel === "native" ? "products of 2M multiply-adds and more" : "products of 8M multiply-adds and more (from 512K while a helper is awake)";
+console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}, ${getNumThreads()} thread(s) for ${splitRule}${quick ? ", quick mode" : ""}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}; ${rounds} alternating rounds per case`);
 for (const p of peers) console.log(`${p.label}: ${p.error ? `unavailable (${p.error})` : `${p.about.version} via ${p.command === process.execPath ? "node" : p.command}; ${p.about.blas}`}`);
 for (const p of twins.peers) console.log(`twins' ${p.peer}: ${p.error ? `unavailable (${p.error})` : `${p.version}; ${p.blas}`}`);
