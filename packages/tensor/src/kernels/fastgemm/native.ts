@@ -134,3 +134,8 @@ export function denseBackwardNative(rows: number, outFeatures: number, inFeature
 export function nativeKernelsAvailable(): boolean {
   return nativeKernels() !== null;
 }
+
+// Loaded with the package in Node rather than at the first product: loading the addon also
+// settles glibc's malloc for the process (see steadyMalloc in kernels.c), which every
+// large array gains from, an elementwise op's result as much as a product's.
+nativeKernels();
