@@ -384,17 +384,23 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The `count` values of the Float64Array `array` from `offset`, or NULL when they are not all inside it. */
+static double *runOf(napi_env env, napi_value array, napi_value offset, int64_t count) {
+  size_t length;
+  double *data = float64s(env, array, &length);
+  const int64_t at = integer(env, offset);
+  return data && count >= 0 && inside(length, at, 1, count, 0, 1) ? data + at : NULL;
+}
+
 /* relu(x, xOffset, out, outOffset, count) */
 static napi_value Relu(napi_env env, napi_callback_info info) {
   ARGS(5);
-  size_t xLength, outLength;
-  const double *x = float64s(env, argv[0], &xLength);
-  double *out = float64s(env, argv[2], &outLength);
-  const int64_t xOffset = integer(env, argv[1]), outOffset = integer(env, argv[3]), count = integer(env, argv[4]);
-  if (!x || !out) return fail(env, "relu: operands must be Float64Arrays");
-  if (count < 0 || !inside(xLength, xOffset, 1, count, 0, 1) || !inside(outLength, outOffset, 1, count, 0, 1)) return fail(env, "relu: a run reaches outside its array");
+  const int64_t count = integer(env, argv[4]);
+  const double *x = runOf(env, argv[0], argv[1], count);
+  double *out = runOf(env, argv[2], argv[3], count);
+  if (!x || !out) return fail(env, "relu: x and out must be Float64Arrays holding count values from their offsets");
 #if HAVE_AVX512
-  relu(x + xOffset, out + outOffset, count);
+  relu(x, out, count);
 #endif
   return NULL;
 }
@@ -402,16 +408,12 @@ static napi_value Relu(napi_env env, napi_callback_info info) {
 /* reluBackward(g, gOffset, gate, gateOffset, out, outOffset, count) */
 static napi_value ReluBackward(napi_env env, napi_callback_info info) {
   ARGS(7);
-  size_t gLength, gateLength, outLength;
-  const double *g = float64s(env, argv[0], &gLength), *gate = float64s(env, argv[2], &gateLength);
-  double *out = float64s(env, argv[4], &outLength);
-  const int64_t gOffset = integer(env, argv[1]), gateOffset = integer(env, argv[3]), outOffset = integer(env, argv[5]), count = integer(env, argv[6]);
-  if (!g || !gate || !out) return fail(env, "reluBackward: operands must be Float64Arrays");
-  if (count < 0 || !inside(gLength, gOffset, 1, count, 0, 1) || !inside(gateLength, gateOffset, 1, count, 0, 1) || !inside(outLength, outOffset, 1, count, 0, 1)) {
-    return fail(env, "reluBackward: a run reaches outside its array");
-  }
+  const int64_t count = integer(env, argv[6]);
+  const double *g = runOf(env, argv[0], argv[1], count), *gate = runOf(env, argv[2], argv[3], count);
+  double *out = runOf(env, argv[4], argv[5], count);
+  if (!g || !gate || !out) return fail(env, "reluBackward: g, gate and out must be Float64Arrays holding count values from their offsets");
 #if HAVE_AVX512
-  reluBackward(g + gOffset, gate + gateOffset, out + outOffset, count);
+  reluBackward(g, gate, out, count);
 #endif
   return NULL;
 }
@@ -436,15 +438,13 @@ static napi_value ColumnSums(napi_env env, napi_callback_info info) {
 /* axpy(y, yOffset, x, xOffset, count, alpha) */
 static napi_value Axpy(napi_env env, napi_callback_info info) {
   ARGS(6);
-  size_t yLength, xLength;
-  double *y = float64s(env, argv[0], &yLength);
-  const double *x = float64s(env, argv[2], &xLength);
-  const int64_t yOffset = integer(env, argv[1]), xOffset = integer(env, argv[3]), count = integer(env, argv[4]);
+  const int64_t count = integer(env, argv[4]);
+  double *y = runOf(env, argv[0], argv[1], count);
+  const double *x = runOf(env, argv[2], argv[3], count);
   double alpha = 0;
-  if (!y || !x || napi_get_value_double(env, argv[5], &alpha) != napi_ok) return fail(env, "axpy: y and x must be Float64Arrays, alpha a number");
-  if (count < 0 || !inside(yLength, yOffset, 1, count, 0, 1) || !inside(xLength, xOffset, 1, count, 0, 1)) return fail(env, "axpy: a run reaches outside its array");
+  if (!y || !x || napi_get_value_double(env, argv[5], &alpha) != napi_ok) return fail(env, "axpy: y and x must be Float64Arrays holding count values from their offsets, alpha a number");
 #if HAVE_AVX512
-  axpy(y + yOffset, x + xOffset, alpha, count);
+  axpy(y, x, alpha, count);
 #endif
   return NULL;
 }

@@ -203,6 +203,19 @@ describe.runIf(native !== null)("native kernels: ReLU's passes and axpy", () => 
     }
   });
 
+  it("refuse runs and matrices that reach outside their arrays, writing nothing", () => {
+    const k = native!;
+    const x = new Float64Array(300).fill(-1);
+    const out = new Float64Array(300).fill(5);
+    expect(() => k.relu(x, 1, out, 0, 300)).toThrow(/holding count values/);
+    expect(() => k.relu(x, 0, out, -1, 300)).toThrow(/holding count values/);
+    expect(() => k.reluBackward(x, 0, x, 0, out, 0, 301)).toThrow(/holding count values/);
+    expect(() => k.axpy(out, 0, x, 200, 200, 2)).toThrow(/holding count values/);
+    expect(() => k.columnSums(x, 0, 31, 10, out, 0)).toThrow(/reaches outside/);
+    expect(() => k.columnSums(x, 0, 10, 30, out, 290)).toThrow(/reaches outside/);
+    expect(out.every((v) => v === 5)).toBe(true);
+  });
+
   it("axpy equals y + alpha·x rounded twice, in place, and refuses mismatched lengths", () => {
     const g = new Generator(22);
     for (const n of [3, 255, 256, 1001]) {

@@ -129,7 +129,11 @@ export function denseBackwardNative(rows: number, outFeatures: number, inFeature
 /**
  * True when tapegrad's native kernels can run here: in Node, on x86-64 with AVX-512, once
  * `pnpm build` (or `node scripts/build-native.mjs` in an installed package) has compiled
- * them. They are then the default GEMM kernel ("native"), with the same results as "fma".
+ * them. They are then the default GEMM kernel ("native"), with the same results as "fma",
+ * and split large products across threads (`setNumThreads`). Loading them (with the
+ * package) also raises glibc's malloc thresholds for the process, so that large arrays
+ * reuse memory instead of faulting fresh pages in; TAPEGRAD_MALLOC=default in the
+ * environment leaves malloc as it was, TAPEGRAD_NATIVE=0 leaves the kernels unloaded.
  */
 export function nativeKernelsAvailable(): boolean {
   return nativeKernels() !== null;
