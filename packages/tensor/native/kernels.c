@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -175,8 +176,10 @@ static int gemm(int m, int n, int k, const double *a, long ars, long acs, const 
  */
 /* Products below this many multiply-adds stay on the calling thread (waking a helper costs 10–50 µs). */
 #define SPLIT_FROM (1L << 21)
-/* A helper spins this many rounds (about 50 µs) before it sleeps. */
-#define SPIN_ROUNDS 20000
+/* A helper spins this long after a product before it sleeps. */
+#ifndef SPIN_MICROSECONDS
+#define SPIN_MICROSECONDS 100
+#endif
 
 typedef struct {
   int m, n, k;
@@ -208,12 +211,21 @@ static int runPart(const Product *p, int part) {
   return gemm(p->m, cols, p->k, p->a, p->ars, p->acs, p->b + from * p->bcs, p->brs, p->bcs, p->c + from, p->ldc, p->bias ? p->bias + from : NULL, p->relu);
 }
 
+static long microseconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1000000L + t.tv_nsec / 1000;
+}
+
 static void *helperMain(void *arg) {
   const int part = (int)(intptr_t)arg;
   int seen = startGeneration[part];
   for (;;) {
     int now = seen;
-    for (int spin = 0; spin < SPIN_ROUNDS && (now = atomic_load_explicit(&generation, memory_order_acquire)) == seen; spin++) _mm_pause();
+    const long until = microseconds() + SPIN_MICROSECONDS;
+    while ((now = atomic_load_explicit(&generation, memory_order_acquire)) == seen && microseconds() < until) {
+      for (int i = 0; i < 16; i++) _mm_pause();
+    }
     if (now == seen) {
       pthread_mutex_lock(&wakeLock);
       while ((now = atomic_load(&generation)) == seen) pthread_cond_wait(&wakeSignal, &wakeLock);
