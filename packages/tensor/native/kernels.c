@@ -29,6 +29,11 @@
 #define HAVE_AVX512 0
 #endif
 
+/* The calling convention of the exports below: src/kernels/fastgemm/native.ts loads only
+ * an addon of the version it was written for (a stale build then leaves WebAssembly in use
+ * rather than failing at the first call). Raise it with any change to an export. */
+#define ABI_VERSION 1
+
 /* Threads one product may use, the caller's included. */
 #define MAX_THREADS 64
 
@@ -495,6 +500,9 @@ NAPI_MODULE_INIT() {
   const struct { const char *name; napi_callback fn; } fns[] = {
     {"available", Available}, {"gemm", Gemm}, {"relu", Relu}, {"reluBackward", ReluBackward}, {"columnSums", ColumnSums}, {"axpy", Axpy},
   };
+  napi_value abi;
+  napi_create_int32(env, ABI_VERSION, &abi);
+  napi_set_named_property(env, exports, "abi", abi);
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;
     napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &fn);

@@ -21,6 +21,9 @@ export interface NativeKernels {
   axpy(y: Float64Array, yOffset: number, x: Float64Array, xOffset: number, count: number, alpha: number): void;
 }
 
+/** The addon's ABI_VERSION (kernels.c) this file calls: another build is left unloaded. */
+const ABI_VERSION = 1;
+
 /** Where `pnpm build` puts the addon, relative to the package's root. */
 const ADDON = "native/build/tapegrad-kernels.node";
 
@@ -62,11 +65,11 @@ export function loadNative(env?: Record<string, string | undefined>): NativeKern
     for (let up = 0; up < 4; up++, dir = node.dirname(dir)) {
       const file = node.join(dir, ADDON);
       if (!node.existsSync(file)) continue;
-      const addon = node.require(file) as NativeKernels & { available(): boolean };
-      return addon.available() ? addon : null;
+      const addon = node.require(file) as NativeKernels & { abi?: number; available(): boolean };
+      return addon.abi === ABI_VERSION && addon.available() ? addon : null;
     }
   } catch {
-    // A stale or foreign build, or a sandbox without native modules: WebAssembly serves.
+    // A foreign build, or a sandbox without native modules: WebAssembly serves.
   }
   return null;
 }
