@@ -7,8 +7,9 @@
  * then ReLU. Blocking over k stores the running sums in C and loads them back, which
  * leaves each chain unchanged.
  *
- * Only x86-64 with AVX-512F runs these; elsewhere `available()` is false and tapegrad
- * keeps to WebAssembly.
+ * Products run on x86-64 with AVX-512F (12×16 tiles of 512-bit registers) or AVX2 and FMA
+ * (6×8 tiles of 256-bit ones), whichever the CPU has; elsewhere `available()` is false
+ * and tapegrad keeps to WebAssembly.
  */
 #include <node_api.h>
 #include <pthread.h>
@@ -23,24 +24,25 @@
 #endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define HAVE_AVX512 1
+#define HAVE_X86 1
 #include <immintrin.h>
 #else
-#define HAVE_AVX512 0
+#define HAVE_X86 0
 #endif
 
 /* The calling convention of the exports below: src/kernels/fastgemm/native.ts loads only
  * an addon of the version it was written for (a stale build then leaves WebAssembly in use
  * rather than failing at the first call). Raise it with any change to an export. */
-#define ABI_VERSION 1
+#define ABI_VERSION 2
 
 /* Threads one product may use, the caller's included. */
 #define MAX_THREADS 64
 
-/* A tile of C is MR rows × NR columns (two 8-double registers per row, 24 accumulators). */
+/* The largest tile: MR rows × NR columns (AVX-512's; AVX2's is 6×8). */
 #define MR 12
 #define NR 16
-/* Blocks: KC rows of B packed once per block of columns (NC), A packed MC rows at a time. */
+/* Blocks: KC rows of B packed once per block of columns (NC), A packed MC rows at a time
+ * (a multiple of every tile's rows). */
 #define KC 256
 #define MC 96
 #define NC 512
@@ -48,28 +50,31 @@
 /* Per-thread packing memory (worker threads load the addon too). */
 static _Thread_local double *packedA, *packedB;
 
-static int cpuHasAvx512(void) {
-#if HAVE_AVX512
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-#else
-  return 0;
-#endif
-}
-
-#if HAVE_AVX512
-#define TARGET __attribute__((target("avx512f,fma")))
-
 /*
- * One MR×NR tile: C[rows × cols] at c (row stride ldc) = (the sums stored there, when
- * `resume`) + Ap·Bp over kc, then + bias and ReLU when given. Rows and columns past the
- * tile's live ones are computed on the packing's zeros and never stored.
+ * One tile: C[rows × cols] at c (row stride ldc) = (the sums stored there, when `resume`)
+ * + Ap·Bp over kc, then + bias and ReLU when given. Rows and columns past the tile's live
+ * ones are computed on the packing's zeros and never stored.
  */
-TARGET static void tile(int kc, const double *ap, const double *bp, double *c, long ldc, int rows, int cols, int resume, const double *bias, int relu) {
-  __m512d acc[MR][2];
+typedef void Tile(int kc, const double *ap, const double *bp, double *c, long ldc, int rows, int cols, int resume, const double *bias, int relu);
+
+/* A tile function and its shape, which the packing follows. */
+typedef struct {
+  const char *name;
+  int mr, nr;
+  Tile *tile;
+} Variant;
+
+/* The variant products run on: the fastest this CPU has (NULL for none), or the one `variant(name)` chose. */
+static const Variant *chosen;
+
+#if HAVE_X86
+
+/* AVX-512: 12 rows × 16 columns, two 8-double registers per row (24 accumulators). */
+__attribute__((target("avx512f,fma"))) static void tile512(int kc, const double *ap, const double *bp, double *c, long ldc, int rows, int cols, int resume, const double *bias, int relu) {
+  __m512d acc[12][2];
   const __mmask8 m0 = cols >= 8 ? 0xff : (__mmask8)((1u << cols) - 1);
   const __mmask8 m1 = cols >= 16 ? 0xff : cols <= 8 ? 0 : (__mmask8)((1u << (cols - 8)) - 1);
-  for (int i = 0; i < MR; i++) {
+  for (int i = 0; i < 12; i++) {
     if (resume && i < rows) {
       acc[i][0] = _mm512_maskz_loadu_pd(m0, c + i * ldc);
       acc[i][1] = _mm512_maskz_loadu_pd(m1, c + i * ldc + 8);
@@ -88,12 +93,12 @@ TARGET static void tile(int kc, const double *ap, const double *bp, double *c, l
   }
     ROW(0) ROW(1) ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7) ROW(8) ROW(9) ROW(10) ROW(11)
 #undef ROW
-    ap += MR;
-    bp += NR;
+    ap += 12;
+    bp += 16;
   }
   if (bias) {
     const __m512d z0 = _mm512_maskz_loadu_pd(m0, bias), z1 = _mm512_maskz_loadu_pd(m1, bias + 8);
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < 12; i++) {
       acc[i][0] = _mm512_add_pd(acc[i][0], z0);
       acc[i][1] = _mm512_add_pd(acc[i][1], z1);
     }
@@ -101,51 +106,115 @@ TARGET static void tile(int kc, const double *ap, const double *bp, double *c, l
   if (relu) {
     /* max(v, 0) with NaN kept, as kernels.relu: v is kept unless v <= 0 (ordered). */
     const __m512d zero = _mm512_setzero_pd();
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < 12; i++) {
       acc[i][0] = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(acc[i][0], zero, _CMP_NLE_UQ), acc[i][0]);
       acc[i][1] = _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(acc[i][1], zero, _CMP_NLE_UQ), acc[i][1]);
     }
   }
-  for (int i = 0; i < rows; i++) {
-    _mm512_mask_storeu_pd(c + i * ldc, m0, acc[i][0]);
-    _mm512_mask_storeu_pd(c + i * ldc + 8, m1, acc[i][1]);
+  /* A loop of constant length, unrolled, keeps acc in registers (a loop to `rows` puts it on the stack). */
+  for (int i = 0; i < 12; i++) {
+    if (i < rows) {
+      _mm512_mask_storeu_pd(c + i * ldc, m0, acc[i][0]);
+      _mm512_mask_storeu_pd(c + i * ldc + 8, m1, acc[i][1]);
+    }
   }
 }
 
-/* rows × kc of A (element (i, p) at a + i·rs + p·cs) in strips of MR rows, zeros past the end. */
-static void packRows(const double *a, long rs, long cs, int rows, int kc, double *dst) {
-  for (int s = 0; s < rows; s += MR) {
-    const int live = rows - s < MR ? rows - s : MR;
+/* The lanes of an AVX2 register that hold one of `live` columns from `from` (AVX2's masked loads and stores). */
+__attribute__((target("avx2"))) static __m256i lanes(int from, int live) {
+  return _mm256_cmpgt_epi64(_mm256_set1_epi64x(live), _mm256_setr_epi64x(from, from + 1, from + 2, from + 3));
+}
+
+/* AVX2 and FMA: 6 rows × 8 columns, two 4-double registers per row (12 accumulators, named:
+ * gcc keeps an array of them on the stack here, storing every one at every step). */
+__attribute__((target("avx2,fma"))) static void tile256(int kc, const double *ap, const double *bp, double *c, long ldc, int rows, int cols, int resume, const double *bias, int relu) {
+  const __m256i m0 = lanes(0, cols), m1 = lanes(4, cols);
+  const __m256d zero = _mm256_setzero_pd();
+#define START(i) \
+  __m256d a##i##0 = resume && i < rows ? _mm256_maskload_pd(c + i * ldc, m0) : zero; \
+  __m256d a##i##1 = resume && i < rows ? _mm256_maskload_pd(c + i * ldc + 4, m1) : zero;
+  START(0) START(1) START(2) START(3) START(4) START(5)
+#undef START
+  for (int p = 0; p < kc; p++) {
+    const __m256d b0 = _mm256_load_pd(bp), b1 = _mm256_load_pd(bp + 4);
+#define STEP(i)                                       \
+  {                                                   \
+    const __m256d a = _mm256_broadcast_sd(ap + i);    \
+    a##i##0 = _mm256_fmadd_pd(a, b0, a##i##0);        \
+    a##i##1 = _mm256_fmadd_pd(a, b1, a##i##1);        \
+  }
+    STEP(0) STEP(1) STEP(2) STEP(3) STEP(4) STEP(5)
+#undef STEP
+    ap += 6;
+    bp += 8;
+  }
+  const __m256d z0 = bias ? _mm256_maskload_pd(bias, m0) : zero, z1 = bias ? _mm256_maskload_pd(bias + 4, m1) : zero;
+  /* + bias (when given), then max(v, 0) with NaN kept (v kept unless v <= 0), then stored. */
+#define FINISH(i)                                                                       \
+  if (bias) {                                                                           \
+    a##i##0 = _mm256_add_pd(a##i##0, z0);                                               \
+    a##i##1 = _mm256_add_pd(a##i##1, z1);                                               \
+  }                                                                                     \
+  if (relu) {                                                                           \
+    a##i##0 = _mm256_and_pd(a##i##0, _mm256_cmp_pd(a##i##0, zero, _CMP_NLE_UQ));        \
+    a##i##1 = _mm256_and_pd(a##i##1, _mm256_cmp_pd(a##i##1, zero, _CMP_NLE_UQ));        \
+  }                                                                                     \
+  if (i < rows) {                                                                       \
+    _mm256_maskstore_pd(c + i * ldc, m0, a##i##0);                                      \
+    _mm256_maskstore_pd(c + i * ldc + 4, m1, a##i##1);                                  \
+  }
+  FINISH(0) FINISH(1) FINISH(2) FINISH(3) FINISH(4) FINISH(5)
+#undef FINISH
+}
+
+static const Variant avx512 = {"avx512", 12, 16, tile512};
+static const Variant avx2 = {"avx2", 6, 8, tile256};
+
+/* The variants this CPU runs, fastest first. */
+static const Variant *supported(int index) {
+  __builtin_cpu_init();
+  const Variant *all[2];
+  int count = 0;
+  if (__builtin_cpu_supports("avx512f")) all[count++] = &avx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) all[count++] = &avx2;
+  return index < count ? all[index] : NULL;
+}
+
+/* rows × kc of A (element (i, p) at a + i·rs + p·cs) in strips of mr rows, zeros past the end. */
+static void packRows(const double *a, long rs, long cs, int rows, int kc, int mr, double *dst) {
+  for (int s = 0; s < rows; s += mr) {
+    const int live = rows - s < mr ? rows - s : mr;
     for (int p = 0; p < kc; p++) {
       const double *src = a + s * rs + p * cs;
       int r = 0;
       for (; r < live; r++) dst[r] = src[r * rs];
-      for (; r < MR; r++) dst[r] = 0;
-      dst += MR;
+      for (; r < mr; r++) dst[r] = 0;
+      dst += mr;
     }
   }
 }
 
-/* kc × cols of B (element (p, j) at b + p·rs + j·cs) in strips of NR columns, zeros past the end. */
-static void packColumns(const double *b, long rs, long cs, int kc, int cols, double *dst) {
-  for (int s = 0; s < cols; s += NR) {
-    const int live = cols - s < NR ? cols - s : NR;
+/* kc × cols of B (element (p, j) at b + p·rs + j·cs) in strips of nr columns, zeros past the end. */
+static void packColumns(const double *b, long rs, long cs, int kc, int cols, int nr, double *dst) {
+  for (int s = 0; s < cols; s += nr) {
+    const int live = cols - s < nr ? cols - s : nr;
     for (int p = 0; p < kc; p++) {
       const double *src = b + p * rs + s * cs;
-      if (cs == 1 && live == NR) {
-        memcpy(dst, src, NR * sizeof(double));
+      if (cs == 1 && live == nr) {
+        memcpy(dst, src, nr * sizeof(double));
       } else {
         int j = 0;
         for (; j < live; j++) dst[j] = src[j * cs];
-        for (; j < NR; j++) dst[j] = 0;
+        for (; j < nr; j++) dst[j] = 0;
       }
-      dst += NR;
+      dst += nr;
     }
   }
 }
 
-/* C[m×n] (row stride ldc) = A·B (+ bias, then ReLU), k ≥ 1. Returns 0 when out of memory. */
-static int gemm(int m, int n, int k, const double *a, long ars, long acs, const double *b, long brs, long bcs, double *c, long ldc, const double *bias, int relu) {
+/* C[m×n] (row stride ldc) = A·B (+ bias, then ReLU) on variant v, k ≥ 1. Returns 0 when out of memory. */
+static int gemm(const Variant *v, int m, int n, int k, const double *a, long ars, long acs, const double *b, long brs, long bcs, double *c, long ldc, const double *bias, int relu) {
+  const int mr = v->mr, nr = v->nr;
   if (!packedA) packedA = aligned_alloc(64, sizeof(double) * MC * KC);
   if (!packedB) packedB = aligned_alloc(64, sizeof(double) * (NC + NR) * KC);
   if (!packedA || !packedB) return 0;
@@ -154,15 +223,15 @@ static int gemm(int m, int n, int k, const double *a, long ars, long acs, const 
     for (int pc = 0; pc < k; pc += KC) {
       const int kc = k - pc < KC ? k - pc : KC;
       const int last = pc + kc >= k;
-      packColumns(b + pc * brs + jc * bcs, brs, bcs, kc, nc, packedB);
+      packColumns(b + pc * brs + jc * bcs, brs, bcs, kc, nc, nr, packedB);
       for (int ic = 0; ic < m; ic += MC) {
         const int mc = m - ic < MC ? m - ic : MC;
-        packRows(a + ic * ars + pc * acs, ars, acs, mc, kc, packedA);
-        for (int jr = 0; jr < nc; jr += NR) {
-          const int cols = nc - jr < NR ? nc - jr : NR;
-          for (int ir = 0; ir < mc; ir += MR) {
-            const int rows = mc - ir < MR ? mc - ir : MR;
-            tile(kc, packedA + ir * kc, packedB + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols, pc > 0, last && bias ? bias + jc + jr : NULL, last && relu);
+        packRows(a + ic * ars + pc * acs, ars, acs, mc, kc, mr, packedA);
+        for (int jr = 0; jr < nc; jr += nr) {
+          const int cols = nc - jr < nr ? nc - jr : nr;
+          for (int ir = 0; ir < mc; ir += mr) {
+            const int rows = mc - ir < mr ? mc - ir : mr;
+            v->tile(kc, packedA + ir * kc, packedB + jr * kc, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols, pc > 0, last && bias ? bias + jc + jr : NULL, last && relu);
           }
         }
       }
@@ -187,6 +256,7 @@ static int gemm(int m, int n, int k, const double *a, long ars, long acs, const 
 #endif
 
 typedef struct {
+  const Variant *v;
   int m, n, k;
   const double *a, *b, *bias;
   long ars, acs, brs, bcs, ldc;
@@ -209,11 +279,11 @@ static int runPart(const Product *p, int part) {
   if (p->alongRows) {
     if (from >= p->m) return 1;
     const int rows = p->m - from < p->step ? p->m - from : p->step;
-    return gemm(rows, p->n, p->k, p->a + from * p->ars, p->ars, p->acs, p->b, p->brs, p->bcs, p->c + from * p->ldc, p->ldc, p->bias, p->relu);
+    return gemm(p->v, rows, p->n, p->k, p->a + from * p->ars, p->ars, p->acs, p->b, p->brs, p->bcs, p->c + from * p->ldc, p->ldc, p->bias, p->relu);
   }
   if (from >= p->n) return 1;
   const int cols = p->n - from < p->step ? p->n - from : p->step;
-  return gemm(p->m, cols, p->k, p->a, p->ars, p->acs, p->b + from * p->bcs, p->brs, p->bcs, p->c + from, p->ldc, p->bias ? p->bias + from : NULL, p->relu);
+  return gemm(p->v, p->m, cols, p->k, p->a, p->ars, p->acs, p->b + from * p->bcs, p->brs, p->bcs, p->c + from, p->ldc, p->bias ? p->bias + from : NULL, p->relu);
 }
 
 static long microseconds(void) {
@@ -254,11 +324,11 @@ static int startHelpers(int count) {
   return helpersStarted;
 }
 
-/* gemm on up to `threads` threads (the caller's included). Returns 0 when out of memory. */
-static int gemmThreaded(int threads, int m, int n, int k, const double *a, long ars, long acs, const double *b, long brs, long bcs, double *c, long ldc, const double *bias, int relu) {
+/* gemm on variant v and up to `threads` threads (the caller's included). Returns 0 when out of memory. */
+static int gemmThreaded(const Variant *v, int threads, int m, int n, int k, const double *a, long ars, long acs, const double *b, long brs, long bcs, double *c, long ldc, const double *bias, int relu) {
   const long macs = (long)m * n * k;
   const int alongRows = m >= n;
-  const int unit = alongRows ? MR : NR;
+  const int unit = alongRows ? v->mr : v->nr;
   const int units = ((alongRows ? m : n) + unit - 1) / unit;
   int parts = threads;
   if (macs / SPLIT_FROM < parts) parts = (int)(macs / SPLIT_FROM);
@@ -266,11 +336,11 @@ static int gemmThreaded(int threads, int m, int n, int k, const double *a, long 
   if (parts > MAX_THREADS) parts = MAX_THREADS;
   int expected = 0;
   /* One product at a time on the pool (another JavaScript thread may be using it). */
-  if (parts < 2 || !atomic_compare_exchange_strong(&poolBusy, &expected, 1)) return gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu);
+  if (parts < 2 || !atomic_compare_exchange_strong(&poolBusy, &expected, 1)) return gemm(v, m, n, k, a, ars, acs, b, brs, bcs, c, ldc, bias, relu);
   const int helpers = startHelpers(parts - 1);
   if (helpers + 1 < parts) parts = helpers + 1;
   const int step = (units + parts - 1) / parts * unit;
-  job = (Product){m, n, k, a, b, bias, ars, acs, brs, bcs, ldc, c, relu, parts, alongRows, step};
+  job = (Product){v, m, n, k, a, b, bias, ars, acs, brs, bcs, ldc, c, relu, parts, alongRows, step};
   atomic_store(&failures, 0);
   atomic_store(&unfinished, helpers);
   pthread_mutex_lock(&wakeLock);
@@ -284,51 +354,43 @@ static int gemmThreaded(int threads, int m, int n, int k, const double *a, long 
   return ok;
 }
 
+#endif
+
+/*
+ * ReLU's passes, SGD's update and a bias gradient's sums: plain C loops, memory-bound,
+ * which the compiler vectorizes (-fno-trapping-math lets it turn the selects into masks),
+ * in a version for each of AVX-512, AVX2 and plain x86-64, picked at load. Each keeps the
+ * exact rounding of its JavaScript loop (-ffp-contract=off: no fused multiply-add).
+ */
+#if HAVE_X86
+#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
+
 /* dst[i] = max(src[i], 0) + 0, as kernels.relu (NaN kept, −0 becomes +0). dst may be src. */
-TARGET static void relu(const double *src, double *dst, long count) {
-  const __m512d zero = _mm512_setzero_pd();
-  long i = 0;
-  for (; i + 8 <= count; i += 8) {
-    const __m512d v = _mm512_loadu_pd(src + i);
-    _mm512_storeu_pd(dst + i, _mm512_add_pd(_mm512_mask_mov_pd(v, _mm512_cmp_pd_mask(v, zero, _CMP_LT_OQ), zero), zero));
-  }
-  for (; i < count; i++) dst[i] = (src[i] < 0 ? 0.0 : src[i]) + 0.0;
+CLONES static void relu(const double *src, double *dst, long count) {
+  for (long i = 0; i < count; i++) dst[i] = (src[i] < 0 ? 0.0 : src[i]) + 0.0;
 }
 
 /* dst[i] = g[i] + 0 where gate[i] > 0, else +0, as kernels.passWherePositive. dst may be g. */
-TARGET static void reluBackward(const double *g, const double *gate, double *dst, long count) {
-  const __m512d zero = _mm512_setzero_pd();
-  long i = 0;
-  for (; i + 8 <= count; i += 8) {
-    const __mmask8 open = _mm512_cmp_pd_mask(_mm512_loadu_pd(gate + i), zero, _CMP_GT_OQ);
-    _mm512_storeu_pd(dst + i, _mm512_maskz_mov_pd(open, _mm512_add_pd(_mm512_loadu_pd(g + i), zero)));
-  }
-  for (; i < count; i++) dst[i] = gate[i] > 0 ? g[i] + 0.0 : 0.0;
+CLONES static void reluBackward(const double *g, const double *gate, double *dst, long count) {
+  for (long i = 0; i < count; i++) dst[i] = gate[i] > 0 ? g[i] + 0.0 : 0.0;
 }
 
-/* y[i] = y[i] + alpha·x[i] (the product rounded, then the sum: no fused multiply-add), BLAS's axpy. */
-TARGET static void axpy(double *y, const double *x, double alpha, long count) {
-  const __m512d scale = _mm512_set1_pd(alpha);
-  long i = 0;
-  for (; i + 8 <= count; i += 8) _mm512_storeu_pd(y + i, _mm512_add_pd(_mm512_loadu_pd(y + i), _mm512_mul_pd(scale, _mm512_loadu_pd(x + i))));
-  for (; i < count; i++) y[i] = y[i] + alpha * x[i];
+/* y[i] = y[i] + alpha·x[i] (the product rounded, then the sum), BLAS's axpy. */
+CLONES static void axpy(double *y, const double *x, double alpha, long count) {
+  for (long i = 0; i < count; i++) y[i] = y[i] + alpha * x[i];
 }
 
 /* dst[j] = Σ_i src[i·cols + j], summed row after row from +0, as kernels.sum over leading dimensions. */
-TARGET static void columnSums(const double *src, int rows, int cols, double *dst) {
-  int j = 0;
-  for (; j + 8 <= cols; j += 8) {
-    __m512d acc = _mm512_setzero_pd();
-    for (int i = 0; i < rows; i++) acc = _mm512_add_pd(acc, _mm512_loadu_pd(src + (long)i * cols + j));
-    _mm512_storeu_pd(dst + j, acc);
-  }
-  for (; j < cols; j++) {
-    double acc = 0;
-    for (int i = 0; i < rows; i++) acc += src[(long)i * cols + j];
-    dst[j] = acc;
+CLONES static void columnSums(const double *src, int rows, int cols, double *dst) {
+  for (int j = 0; j < cols; j++) dst[j] = 0;
+  for (int i = 0; i < rows; i++) {
+    const double *row = src + (long)i * cols;
+    for (int j = 0; j < cols; j++) dst[j] += row[j];
   }
 }
-#endif
 
 /* ---- N-API glue: arguments checked here, so no call reads or writes outside its arrays. ---- */
 
@@ -395,8 +457,11 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   if (!inside(aLength, aOffset, m, k, ars, acs) || !inside(bLength, bOffset, k, n, brs, bcs) || !inside(cLength, cOffset, m, n, n, 1) || (bias && (int64_t)biasLength < n)) {
     return fail(env, "gemm: an operand reaches outside its array");
   }
-#if HAVE_AVX512
-  if (m > 0 && n > 0 && !gemmThreaded((int)threads, (int)m, (int)n, (int)k, a + aOffset, ars, acs, b + bOffset, brs, bcs, c + cOffset, n, bias, withRelu)) return fail(env, "gemm: out of memory");
+#if HAVE_X86
+  if (!chosen) return fail(env, "gemm: no native kernel runs on this CPU");
+  if (m > 0 && n > 0 && !gemmThreaded(chosen, (int)threads, (int)m, (int)n, (int)k, a + aOffset, ars, acs, b + bOffset, brs, bcs, c + cOffset, n, bias, withRelu)) return fail(env, "gemm: out of memory");
+#else
+  return fail(env, "gemm: no native kernel runs on this CPU");
 #endif
   return NULL;
 }
@@ -416,9 +481,7 @@ static napi_value Relu(napi_env env, napi_callback_info info) {
   const double *x = runOf(env, argv[0], argv[1], count);
   double *out = runOf(env, argv[2], argv[3], count);
   if (!x || !out) return fail(env, "relu: x and out must be Float64Arrays holding count values from their offsets");
-#if HAVE_AVX512
   relu(x, out, count);
-#endif
   return NULL;
 }
 
@@ -429,9 +492,7 @@ static napi_value ReluBackward(napi_env env, napi_callback_info info) {
   const double *g = runOf(env, argv[0], argv[1], count), *gate = runOf(env, argv[2], argv[3], count);
   double *out = runOf(env, argv[4], argv[5], count);
   if (!g || !gate || !out) return fail(env, "reluBackward: g, gate and out must be Float64Arrays holding count values from their offsets");
-#if HAVE_AVX512
   reluBackward(g, gate, out, count);
-#endif
   return NULL;
 }
 
@@ -446,9 +507,7 @@ static napi_value ColumnSums(napi_env env, napi_callback_info info) {
   if (rows < 0 || cols < 0 || rows > INT32_MAX || cols > INT32_MAX || !inside(xLength, xOffset, rows, cols, cols, 1) || !inside(outLength, outOffset, 1, cols, 0, 1)) {
     return fail(env, "columnSums: a matrix reaches outside its array");
   }
-#if HAVE_AVX512
   columnSums(x + xOffset, (int)rows, (int)cols, out + outOffset);
-#endif
   return NULL;
 }
 
@@ -460,16 +519,37 @@ static napi_value Axpy(napi_env env, napi_callback_info info) {
   const double *x = runOf(env, argv[2], argv[3], count);
   double alpha = 0;
   if (!y || !x || napi_get_value_double(env, argv[5], &alpha) != napi_ok) return fail(env, "axpy: y and x must be Float64Arrays holding count values from their offsets, alpha a number");
-#if HAVE_AVX512
   axpy(y, x, alpha, count);
-#endif
   return NULL;
 }
 
 static napi_value Available(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result;
-  napi_get_boolean(env, cpuHasAvx512(), &result);
+  napi_get_boolean(env, chosen != NULL, &result);
+  return result;
+}
+
+/* variant(name?): the name of the variant products run on ("avx512", "avx2") or null; with
+ * a name, runs products on that variant from now on (tests compare them on one machine). */
+static napi_value VariantOf(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc >= 1 && !isNull(env, argv[0])) {
+    char name[16] = "";
+    size_t length = 0;
+    napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length);
+    const Variant *found = NULL;
+#if HAVE_X86
+    for (int i = 0; supported(i) != NULL; i++) if (strcmp(supported(i)->name, name) == 0) found = supported(i);
+#endif
+    if (!found) return fail(env, "variant: this CPU does not run that variant");
+    chosen = found;
+  }
+  napi_value result;
+  if (chosen) napi_create_string_utf8(env, chosen->name, NAPI_AUTO_LENGTH, &result);
+  else napi_get_null(env, &result);
   return result;
 }
 
@@ -497,8 +577,11 @@ static void steadyMalloc(void) {
 
 NAPI_MODULE_INIT() {
   steadyMalloc();
+#if HAVE_X86
+  if (!chosen) chosen = supported(0);
+#endif
   const struct { const char *name; napi_callback fn; } fns[] = {
-    {"available", Available}, {"gemm", Gemm}, {"relu", Relu}, {"reluBackward", ReluBackward}, {"columnSums", ColumnSums}, {"axpy", Axpy},
+    {"available", Available}, {"gemm", Gemm}, {"relu", Relu}, {"reluBackward", ReluBackward}, {"columnSums", ColumnSums}, {"axpy", Axpy}, {"variant", VariantOf},
   };
   napi_value abi;
   napi_create_int32(env, ABI_VERSION, &abi);

@@ -28,8 +28,10 @@ const headers = [join(dirname(process.execPath), "..", "include", "node"), "/usr
 if (headers === undefined) give("Node's headers (node_api.h) were not found beside the node binary");
 const compiler = process.env.CC || "cc";
 mkdirSync(dirname(output), { recursive: true });
-// -ffp-contract=off: no multiply-add the source does not spell out, so the bits match WebAssembly's.
-const args = ["-O3", "-std=gnu11", "-ffp-contract=off", "-fPIC", "-shared", "-Wall", "-Wextra", "-I", headers, join(root, "native", "kernels.c"), "-o", output];
+// -ffp-contract=off: no multiply-add the source does not spell out, so the bits match
+// WebAssembly's. -fno-trapping-math: selects may become masks (FP exception flags, which
+// nothing reads, are all it changes).
+const args = ["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-trapping-math", "-fPIC", "-shared", "-Wall", "-Wextra", "-I", headers, join(root, "native", "kernels.c"), "-o", output];
 if (process.platform === "darwin") args.push("-undefined", "dynamic_lookup");
 const run = spawnSync(compiler, args, { encoding: "utf8" });
 if (run.error) give(`${compiler} could not run (${run.error.message})`);

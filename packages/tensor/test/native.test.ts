@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Generator, NDArray, kernels, nativeKernelsAvailable, setNumThreads, getNumThreads } from "@tapegrad/tensor";
 import { gemmWasm, denseBackwardWasm } from "../src/kernels/fastgemm/wasm.js";
 import { denseBackwardNative, gemmNative, loadNative, nativeKernels } from "../src/kernels/fastgemm/native.js";
@@ -13,6 +13,19 @@ import { firstDifference, onKernel, onReferenceLoops } from "./kernel-choice.js"
 
 const required = process.env.TAPEGRAD_NATIVE === "require";
 const native = nativeKernels();
+
+/** The tiles this CPU runs (AVX-512's 12×16, AVX2's 6×8), each tested on its own. */
+const variants = native === null ? [] : ["avx512", "avx2"].filter((name) => {
+  const previous = native.variant();
+  try {
+    native.variant(name);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    native.variant(previous);
+  }
+});
 
 describe("native kernels: loading", () => {
   it.runIf(required)("are built and load where CI requires them (TAPEGRAD_NATIVE=require)", () => {
@@ -45,7 +58,25 @@ function product(on: "native" | "fma", a: NDArray, b: NDArray, bias?: Float64Arr
   return c;
 }
 
-describe.runIf(native !== null)("native kernels: products", () => {
+describe.runIf(native !== null)("native kernels: variants", () => {
+  it("run the fastest tile this CPU has by default, and refuse one it lacks", () => {
+    expect(variants.length).toBeGreaterThan(0);
+    expect(native!.variant()).toBe(variants[0]);
+    expect(() => native!.variant("sse9")).toThrow(/does not run that variant/);
+    expect(native!.variant()).toBe(variants[0]);
+  });
+});
+
+describe.each(variants)("native kernels: products on the %s tile", (variant) => {
+  let previous: string | null = null;
+  beforeEach(() => {
+    previous = native!.variant();
+    native!.variant(variant);
+  });
+  afterEach(() => {
+    native!.variant(previous);
+  });
+
   const sizes: [number, number, number][] = [
     [1, 1, 1],
     [12, 16, 1],
@@ -56,6 +87,7 @@ describe.runIf(native !== null)("native kernels: products", () => {
     [200, 513, 70],
     [37, 1030, 29],
     [5, 7, 900],
+    [7, 9, 6],
   ];
 
   it("equal the WebAssembly FMA kernel bit for bit around every block edge, with and without bias and ReLU", () => {

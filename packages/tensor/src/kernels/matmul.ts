@@ -19,7 +19,7 @@ export function worthWasm(m: number, n: number, k: number): boolean {
 }
 
 /**
- * The GEMM kernels, fastest first: the native kernels (Node on x86-64 with AVX-512, where
+ * The GEMM kernels, fastest first: the native kernels (Node on x86-64 with AVX-512 or AVX2, where
  * `pnpm build` compiled them; the same bits as "fma"), WebAssembly relaxed SIMD with fused
  * multiply-adds (results within a few units in the last place of the others), WebAssembly
  * SIMD and the scalar reference in JavaScript (these two equal bit for bit).

@@ -1,10 +1,11 @@
 /**
  * tapegrad's native kernels (native/kernels.c, an N-API addon that `pnpm build` compiles
  * where a C compiler and Node's headers exist): products and ReLU's passes on the
- * Float64Arrays' own memory, with 512-bit fused multiply-adds, each giving the same bits as
- * the WebAssembly FMA kernel. Loaded synchronously in Node only (through
+ * Float64Arrays' own memory, with 512-bit (AVX-512) or 256-bit (AVX2) fused multiply-adds,
+ * each giving the same bits as the WebAssembly FMA kernel. Loaded synchronously in Node only (through
  * `process.getBuiltinModule`, so browser bundles import nothing); wherever the addon is
- * missing, was not built, or the CPU lacks AVX-512, tapegrad runs on WebAssembly as before.
+ * missing, was not built, or the CPU has neither AVX-512 nor AVX2 with FMA, tapegrad runs on
+ * WebAssembly as before.
  * TAPEGRAD_NATIVE=0 in the environment leaves it unloaded.
  */
 
@@ -19,10 +20,12 @@ export interface NativeKernels {
   reluBackward(g: Float64Array, gOffset: number, gate: Float64Array, gateOffset: number, out: Float64Array, outOffset: number, count: number): void;
   columnSums(x: Float64Array, xOffset: number, rows: number, cols: number, out: Float64Array, outOffset: number): void;
   axpy(y: Float64Array, yOffset: number, x: Float64Array, xOffset: number, count: number, alpha: number): void;
+  /** The tile products run on ("avx512", "avx2"); with a name this CPU runs, products use that one from now on (tests). */
+  variant(name?: string | null): string | null;
 }
 
 /** The addon's ABI_VERSION (kernels.c) this file calls: another build is left unloaded. */
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 
 /** Where `pnpm build` puts the addon, relative to the package's root. */
 const ADDON = "native/build/tapegrad-kernels.node";
@@ -130,7 +133,8 @@ export function denseBackwardNative(rows: number, outFeatures: number, inFeature
 }
 
 /**
- * True when tapegrad's native kernels can run here: in Node, on x86-64 with AVX-512, once
+ * True when tapegrad's native kernels can run here: in Node, on x86-64 with AVX-512 or AVX2
+ * and FMA, once
  * `pnpm build` (or `node scripts/build-native.mjs` in an installed package) has compiled
  * them. They are then the default GEMM kernel ("native"), with the same results as "fma",
  * and split large products across threads (`setNumThreads`). Loading them (with the
