@@ -428,7 +428,7 @@ if (targets.length) {
 printThreadRounds(threadRows, printTable);
 if (twins.rows.length) (await import("./twins/rounds.mjs")).printTwins(twins.rows, printTable);
 
-const kernelNames = { native: "native (N-API addon, AVX-512 fused multiply-adds, pthreads)", fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
+const kernelNames = { native: "native (N-API addon: AVX-512 or AVX2 fused multiply-adds, pthreads)", fma: "WebAssembly relaxed SIMD with fused multiply-add", simd: "WebAssembly SIMD (no FMA: relaxed SIMD unavailable; Node 20 needs --experimental-wasm-relaxed-simd)", scalar: "scalar JavaScript (no WebAssembly SIMD)" };
 const splitRule = kernel === "native" ? "products of 2M multiply-adds and more" : "products of 8M multiply-adds and more (from 512K while a helper is awake)";
 console.log(`\ntapegrad: node ${process.version}, GEMM kernel ${kernelNames[kernel] ?? kernel}, ${getNumThreads()} thread(s) for ${splitRule}${quick ? ", quick mode" : ""}`);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}; ${rounds} alternating rounds per case`);
