@@ -1,7 +1,7 @@
 /*
  * tapegrad's native kernels for Node (an N-API addon, built by scripts/build-native.mjs),
- * working directly on the Float64Arrays' own memory: no copies in or out, and 512-bit
- * fused multiply-adds where WebAssembly stops at 128 bits. Each function gives the same
+ * working directly on the Float64Arrays' own memory: no copies in or out, and 512- or
+ * 256-bit fused multiply-adds where WebAssembly stops at 128 bits. Each function gives the same
  * bits as the WebAssembly FMA kernel (gemm.wat built with relaxed SIMD): every element of
  * a product is one chain of fused multiply-adds over k in order from +0, then + bias,
  * then ReLU. Blocking over k stores the running sums in C and loads them back, which
@@ -38,8 +38,7 @@
 /* Threads one product may use, the caller's included. */
 #define MAX_THREADS 64
 
-/* The largest tile: MR rows × NR columns (AVX-512's; AVX2's is 6×8). */
-#define MR 12
+/* The widest tile's columns (AVX-512's 16; AVX2's are 8): packed B's slack past NC. */
 #define NR 16
 /* Blocks: KC rows of B packed once per block of columns (NC), A packed MC rows at a time
  * (a multiple of every tile's rows). */
