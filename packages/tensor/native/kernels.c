@@ -541,7 +541,8 @@ static napi_value VariantOf(napi_env env, napi_callback_info info) {
     napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length);
     const Variant *found = NULL;
 #if HAVE_X86
-    for (int i = 0; supported(i) != NULL; i++) if (strcmp(supported(i)->name, name) == 0) found = supported(i);
+    int count = 0;
+    for (const Variant *v; !found && (v = supported(count++)) != NULL;) if (strcmp(v->name, name) == 0) found = v;
 #endif
     if (!found) return fail(env, "variant: this CPU does not run that variant");
     chosen = found;

@@ -7,8 +7,8 @@ const NATIVE_FROM = 256;
 /**
  * y ← y + alpha·x in place, value by value (BLAS's axpy): each product is rounded before
  * its sum, so every engine gives the same bits. The optimizers' update of a parameter's
- * memory; on the native kernels (where they load) it runs 512-bit wide, where V8's loop
- * takes about 1.4 ns a value.
+ * memory; on the native kernels (where they load) it runs as a vectorized C loop, where
+ * V8's loop takes about 1.4 ns a value.
  * @throws ShapeError when x and y differ in length; DataError when alpha is not a number.
  */
 export function axpy(y: Float64Array, x: Float64Array, alpha: number): void {

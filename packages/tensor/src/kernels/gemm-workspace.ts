@@ -2,6 +2,7 @@ import { kernelWorkspace } from "./fastgemm/wasm.js";
 import type { KernelWorkspace, MatrixPlacement, WorkspaceProduct } from "./fastgemm/wasm.js";
 import { gemmKernel, gemmReference, worthWasm } from "./matmul.js";
 import { gemmNative } from "./fastgemm/native.js";
+import { placedInside } from "./fastgemm/strided-matrix.js";
 
 export type { MatrixPlacement, WorkspaceProduct };
 
@@ -18,7 +19,7 @@ export type { MatrixPlacement, WorkspaceProduct };
 export type GemmWorkspace = KernelWorkspace;
 
 /** Whether gemmStrided would run this product on the WebAssembly kernel `kernel`. */
-const onWasm = (kernel: string, m: number, n: number, k: number): boolean => kernel !== "scalar" && k > 0 && worthWasm(m, n, k);
+const onFastKernel = (kernel: string, m: number, n: number, k: number): boolean => kernel !== "scalar" && k > 0 && worthWasm(m, n, k);
 
 /** The JavaScript fallback's memory, reused across calls (never part of a result), and how many workspaces have taken it. */
 let scratch = new Float64Array(0);
@@ -33,13 +34,13 @@ export function gemmWorkspace(sizes: readonly number[], products: readonly Works
   const kernel = gemmKernel();
   // The native kernel reads JavaScript memory in place: the scratch array serves it.
   if (kernel === "native") return scratchWorkspace(sizes, true);
-  const viaWasm = products.filter((p) => onWasm(kernel, p.m, p.n, p.k));
+  const viaWasm = products.filter((p) => onFastKernel(kernel, p.m, p.n, p.k));
   if (kernel !== "scalar" && viaWasm.length > 0) {
     const inKernel = kernelWorkspace(kernel, sizes, viaWasm);
     if (inKernel !== null) {
       const { memory } = inKernel;
       const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
-        if (onWasm(kernel, m, n, k)) inKernel.gemm(m, n, k, a, b, cAt);
+        if (onFastKernel(kernel, m, n, k)) inKernel.gemm(m, n, k, a, b, cAt);
         else gemmReference(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt);
       };
       return { memory, regions: inKernel.regions, gemm, copy: inKernel.copy };
@@ -65,11 +66,10 @@ function scratchWorkspace(sizes: readonly number[], native = false): GemmWorkspa
   const current = (): void => {
     if (use !== scratchUses) throw new Error("gemmWorkspace: another call has used the scratch memory since this workspace was made; make a new one");
   };
-  const inside = (x: MatrixPlacement, rows: number, cols: number): boolean => rows === 0 || cols === 0 || (x.offset >= 0 && x.rowStride >= 0 && x.colStride >= 0 && x.offset + (rows - 1) * x.rowStride + (cols - 1) * x.colStride < total);
   const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
     current();
-    if (!inside(a, m, k) || !inside(b, k, n) || cAt < 0 || cAt + m * n > total) throw new Error(`gemmWorkspace: a ${m}×${k}·${k}×${n} product reaches outside the ${total} values reserved`);
-    if (native && onWasm("native", m, n, k) && gemmNative(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt)) return;
+    if (!placedInside(a, m, k, total) || !placedInside(b, k, n, total) || cAt < 0 || cAt + m * n > total) throw new Error(`gemmWorkspace: a ${m}×${k}·${k}×${n} product reaches outside the ${total} values reserved`);
+    if (native && onFastKernel("native", m, n, k) && gemmNative(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt)) return;
     gemmReference(m, n, k, { data: memory, ...a }, { data: memory, ...b }, memory, cAt);
   };
   const copy = (to: number, from: number, count: number): void => {

@@ -12,6 +12,7 @@
 import type { StridedMatrix } from "./strided-matrix.js";
 import type { DenseGradients } from "./wasm.js";
 import { getThreadCount } from "./threads.js";
+import { copyStrided } from "../strided.js";
 
 /** The addon's exports (every argument is checked there: no call reaches outside its arrays). */
 export interface NativeKernels {
@@ -118,16 +119,16 @@ export function denseBackwardNative(rows: number, outFeatures: number, inFeature
     let gate = y;
     if (y.rowStride !== outFeatures || y.colStride !== 1) {
       // A strided y is gathered into contiguous rows first (after the ∂z region).
-      const at = count;
       if (scratch.length < 2 * count) scratch = new Float64Array(2 * count);
-      for (let i = 0, to = at; i < rows; i++) for (let j = 0; j < outFeatures; j++) scratch[to++] = y.data[y.offset + i * y.rowStride + j * y.colStride]!;
-      gate = { data: scratch, offset: at, rowStride: outFeatures, colStride: 1 };
+      copyStrided({ data: y.data, offset: y.offset, shape: [rows, outFeatures], strides: [y.rowStride, y.colStride] }, scratch, count);
+      gate = { data: scratch, offset: count, rowStride: outFeatures, colStride: 1 };
     }
     kernels.reluBackward(g.data, g.offset, gate.data, gate.offset, scratch, 0, count);
     gz = { data: scratch, offset: 0, rowStride: outFeatures, colStride: 1 };
   }
-  if (into.input) kernels.gemm(rows, inFeatures, outFeatures, gz.data, gz.offset, gz.rowStride, gz.colStride, w.data, w.offset, w.rowStride, w.colStride, into.input, 0, null, false, getThreadCount());
-  if (into.weight) kernels.gemm(outFeatures, inFeatures, rows, gz.data, gz.offset, gz.colStride, gz.rowStride, x.data, x.offset, x.rowStride, x.colStride, into.weight, 0, null, false, getThreadCount());
+  if (into.input) gemmNative(rows, inFeatures, outFeatures, gz, w, into.input, 0);
+  // ∂zᵀ: ∂z read with its strides swapped.
+  if (into.weight) gemmNative(outFeatures, inFeatures, rows, { ...gz, rowStride: gz.colStride, colStride: gz.rowStride }, x, into.weight, 0);
   if (into.bias) kernels.columnSums(gz.data, gz.offset, rows, outFeatures, into.bias, 0);
   return true;
 }

@@ -1,5 +1,5 @@
 import { GEMM_FMA_WASM_BASE64, GEMM_SHARED_FMA_WASM_BASE64, GEMM_SHARED_WASM_BASE64, GEMM_WASM_BASE64 } from "./gemm-bytes.generated.js";
-import type { StridedMatrix } from "./strided-matrix.js";
+import { placedInside, type StridedMatrix } from "./strided-matrix.js";
 import { gemmOnThreads, kernelMemory, splitsAcrossThreads } from "./threads.js";
 
 /** The exports of gemm.wat (both builds). */
@@ -311,17 +311,13 @@ export function kernelWorkspace(build: WasmGemmBuild, sizes: readonly number[], 
   const kernel = fitting(chosen, plan.total);
   const memory = heap(kernel, plan.total);
   const use = memoryUses;
-  const inside = (x: MatrixPlacement, rows: number, cols: number): boolean => {
-    const last = x.offset + (rows - 1) * x.rowStride + (cols - 1) * x.colStride;
-    return x.offset >= 0 && x.rowStride >= 0 && x.colStride >= 0 && last < plan.total;
-  };
   const current = (): void => {
     if (use !== memoryUses) throw new Error("kernelWorkspace: another call has used the kernel's memory since this workspace was made; make a new one");
   };
   const gemm = (m: number, n: number, k: number, a: MatrixPlacement, b: MatrixPlacement, cAt: number): void => {
     current();
     if (k < 1) throw new Error(`kernelWorkspace: the kernel needs k ≥ 1, got a ${m}×${k}·${k}×${n} product`);
-    if (!inside(a, m, k) || !inside(b, k, n) || cAt < 0 || cAt + m * n > plan.total) {
+    if (!placedInside(a, m, k, plan.total) || !placedInside(b, k, n, plan.total) || cAt < 0 || cAt + m * n > plan.total) {
       throw new Error(`kernelWorkspace: a ${m}×${k}·${k}×${n} product reaches outside the ${plan.total} values reserved`);
     }
     const pack = { a: -1, b: -1 };
